@@ -1,0 +1,71 @@
+/**
+ * @module core/model/packet
+ * A packet as netfilter sees it: the IP and transport headers the matches read, plus the
+ * per-skb metadata the kernel carries along (mark, interfaces, bridge ports).
+ */
+import type { Family } from '../net/ip.js'
+
+/** IP protocol numbers kpath models end to end. */
+export const PROTO = { icmp: 1, tcp: 6, udp: 17, icmpv6: 58, sctp: 132 } as const
+
+export type ProtoName = keyof typeof PROTO
+
+/** The TCP flag names iptables uses, in the order of `--tcp-flags` masks. */
+export const TCP_FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR'] as const
+export type TcpFlag = (typeof TCP_FLAG_NAMES)[number]
+
+export interface Packet {
+  readonly family: Family
+  /** Source and destination addresses in canonical text form. */
+  readonly src: string
+  readonly dst: string
+  /** IP protocol number (6 tcp, 17 udp, 1 icmp, 58 icmpv6, 132 sctp, …). */
+  readonly proto: number
+  readonly sport?: number
+  readonly dport?: number
+  /** TCP flags set in this segment. */
+  readonly tcpFlags?: readonly TcpFlag[]
+  /** ICMP type, code and echo identifier. */
+  readonly icmpType?: number
+  readonly icmpCode?: number
+  readonly icmpId?: number
+  /**
+   * For an ICMP error: the header of the packet it quotes (used for conntrack RELATED and to
+   * un-NAT the quoted header, as the kernel does).
+   */
+  readonly inner?: Packet
+  readonly ttl: number
+  /** Total IP length in bytes. */
+  readonly length: number
+  readonly tos?: number
+  /** Don't Fragment. */
+  readonly df?: boolean
+  /** A non-first fragment (what `-f` matches). */
+  readonly fragment?: boolean
+  /** skb->mark. */
+  readonly mark: number
+  /** Input and output interface names, as netfilter sees them at the current hook. */
+  readonly inIface?: string
+  readonly outIface?: string
+  /** Bridge ports (physdev) when the packet is being bridged with br_netfilter. */
+  readonly physIn?: string
+  readonly physOut?: string
+  readonly bridged?: boolean
+  /** Socket owner for locally generated packets (`-m owner`). */
+  readonly uid?: number
+  readonly gid?: number
+}
+
+/** A packet with some fields changed; packets are immutable values. */
+export function withPacket(p: Packet, change: Partial<Packet>): Packet {
+  return { ...p, ...change }
+}
+
+export function protoName(n: number): string {
+  for (const [name, num] of Object.entries(PROTO)) if (num === n) return name
+  return String(n)
+}
+
+export function hasPorts(proto: number): boolean {
+  return proto === PROTO.tcp || proto === PROTO.udp || proto === PROTO.sctp || proto === 136
+}
