@@ -1,0 +1,50 @@
+/**
+ * @module core/netfilter/engine
+ * The netfilter engine: walk packets through a namespace's iptables ruleset with the kernel's
+ * hook order, conntrack and NAT. Start with {@link createRuntime} and {@link tracePacket}.
+ */
+import { ConntrackTable, type ConntrackConfig } from '../../conntrack/index.js'
+import type { ConntrackEntry } from '../../conntrack/model.js'
+import { createIpSetDb } from '../../ipset/index.js'
+import type { IpSet } from '../../ipset/model.js'
+import type { Ruleset } from '../rule.js'
+import { compileRuleset } from './compile.js'
+import { NetfilterRuntime } from './runtime.js'
+
+export { enumerate, SampleChooser, type Chooser, type Decision } from './chooser.js'
+export type { CompiledRuleset } from './compiled.js'
+export { type CompileOptions, compileRuleset } from './compile.js'
+export { rulesetWithCounters } from './counters.js'
+export { modelledMatches } from './matches/index.js'
+export { processPacket } from './process.js'
+export { NetfilterRuntime } from './runtime.js'
+export { staticEnv, type StaticEnvOptions } from './static-env.js'
+export { kernelProbability } from './matches/statistic.js'
+export { modelledTargets } from './targets/index.js'
+export { tracePacket, traceLine, type TraceMode, type TraceOutcome } from './trace.js'
+export * from './types.js'
+
+export interface RuntimeInput {
+  readonly ruleset: Ruleset
+  readonly ipsets?: readonly IpSet[]
+  readonly conntrack?: readonly ConntrackEntry[]
+  readonly conntrackConfig?: ConntrackConfig
+  /** Seconds on the runtime's clock (recent lists, limits). */
+  readonly now?: number
+  /** Index long chains (default true). */
+  readonly index?: boolean
+}
+
+/** Compile a namespace's netfilter state into a runtime ready to walk packets. */
+export function createRuntime(input: RuntimeInput): NetfilterRuntime {
+  return new NetfilterRuntime(
+    compileRuleset(input.ruleset, { index: input.index !== false }),
+    ConntrackTable.from(input.conntrack ?? [], input.conntrackConfig),
+    createIpSetDb(input.ipsets ?? []),
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    input.now ?? 0,
+  )
+}

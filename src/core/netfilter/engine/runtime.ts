@@ -1,0 +1,57 @@
+/**
+ * @module core/netfilter/engine/runtime
+ * The mutable netfilter state of one namespace: conntrack, ipsets, counters and the state of
+ * stateful matches (recent lists, nth counters, nfacct objects). A trace branch works on a
+ * {@link NetfilterRuntime.fork} so that branches never see each other's connections.
+ */
+import type { ConntrackTable } from '../../conntrack/index.js'
+import type { IpSetDb } from '../../ipset/index.js'
+import type { Counters } from '../rule.js'
+import type { CompiledRuleset } from './compiled.js'
+
+/** One address in a `-m recent` list: the times (seconds) it was seen, newest last, and its TTL. */
+export interface RecentEntry {
+  readonly stamps: readonly number[]
+  readonly ttl: number
+}
+
+export class NetfilterRuntime {
+  constructor(
+    readonly compiled: CompiledRuleset,
+    public conntrack: ConntrackTable,
+    public ipsets: IpSetDb,
+    /** Rule counters added by packets walked here, by rule key; chain policies by `table:chain`. */
+    readonly counters = new Map<string, Counters>(),
+    /** `-m recent` lists by name, each keyed by the masked address. */
+    readonly recent = new Map<string, Map<string, RecentEntry>>(),
+    /** `-m statistic --mode nth` counters by rule key. */
+    readonly nth = new Map<string, number>(),
+    /** `-m nfacct` objects by name. */
+    readonly nfacct = new Map<string, Counters>(),
+    /** The clock, in seconds, that timeouts and `recent --seconds` read. */
+    public now = 0,
+  ) {}
+
+  fork(): NetfilterRuntime {
+    const recent = new Map<string, Map<string, RecentEntry>>()
+    for (const [name, list] of this.recent) recent.set(name, new Map(list))
+    return new NetfilterRuntime(
+      this.compiled,
+      this.conntrack.clone(),
+      this.ipsets.clone(),
+      new Map([...this.counters].map(([k, c]) => [k, { ...c }])),
+      recent,
+      new Map(this.nth),
+      new Map([...this.nfacct].map(([k, c]) => [k, { ...c }])),
+      this.now,
+    )
+  }
+
+  count(key: string, bytes: number): void {
+    const c = this.counters.get(key)
+    if (c) {
+      c.packets += 1n
+      c.bytes += BigInt(bytes)
+    } else this.counters.set(key, { packets: 1n, bytes: BigInt(bytes) })
+  }
+}

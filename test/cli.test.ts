@@ -1,0 +1,83 @@
+/**
+ * The kpath command end to end: it runs in a child process exactly as a user runs it, and the
+ * tests check exit codes (0 delivered, 1 not delivered, 2 bad input), output and messages.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { REPO_ROOT } from './support/shared.js'
+
+const EXAMPLE = join(REPO_ROOT, 'examples/iptables/kube-proxy-node.rules')
+
+function kpath(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+const POD_TO_WEB = ['iptables', 'trace', '--ruleset', EXAMPLE, '--proto', 'tcp', '--src', '10.244.1.9', '--dst', '10.96.100.50', '--dport', '80', '--in', 'cni0', '--local', '192.168.49.2']
+
+describe('kpath iptables trace', () => {
+  it('prints every endpoint branch with TRACE lines and exits 0', () => {
+    const r = kpath(...POD_TO_WEB)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('branch 1 of 3, probability 0.333333')
+    expect(r.stdout).toContain('TRACE: nat:KUBE-SERVICES:rule:4')
+    expect(r.stdout).toMatch(/=> ACCEPT: forwarded out eth0 as tcp 10\.244\.1\.9:40000 > 10\.244\.2\.7:8080/)
+    expect(r.stdout).not.toMatch(/\u001b\[/)
+  })
+
+  it('prints the documented JSON shape', () => {
+    const r = kpath(...POD_TO_WEB, '--json')
+    expect(r.code).toBe(0)
+    const j = JSON.parse(r.stdout) as { outcomes: { probability: number; dnat: string; masquerade: boolean; verdict: string; mark: string; trace: string[]; packet: { dst: string } }[] }
+    expect(j.outcomes.map((o) => o.dnat)).toEqual(['10.244.1.5:8080', '10.244.1.6:8080', '10.244.2.7:8080'])
+    expect(j.outcomes.every((o) => o.verdict === 'ACCEPT' && o.masquerade === false && o.mark === '0x0')).toBe(true)
+    expect(j.outcomes[0]!.trace[0]).toMatch(/^TRACE: /)
+    expect(j.outcomes[2]!.packet.dst).toBe('10.244.2.7')
+  })
+
+  it('exits 1 when the packet is rejected (a Service with no endpoints)', () => {
+    const r = kpath('iptables', 'trace', '--ruleset', EXAMPLE, '--proto', 'tcp', '--src', '10.244.1.9', '--dst', '10.96.200.7', '--dport', '80', '--in', 'cni0', '--local', '192.168.49.2')
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('REJECT (icmp-port-unreachable) in filter FORWARD')
+  })
+
+  it('exits 2 with a located message on a malformed ruleset, and never prints a stack', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kpath-cli-'))
+    const bad = join(dir, 'bad.rules')
+    writeFileSync(bad, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dprot 22 -j ACCEPT\nCOMMIT\n')
+    const r = kpath('iptables', 'trace', '--ruleset', bad, '--proto', 'tcp', '--src', '1.1.1.1', '--dst', '2.2.2.2', '--dport', '22')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(`${bad}:3:`)
+    expect(r.stderr).toContain('-A INPUT -p tcp -m tcp --dprot 22 -j ACCEPT')
+    expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('exits 2 on a missing file and on bad flags', () => {
+    expect(kpath('iptables', 'trace', '--ruleset', '/nonexistent', '--proto', 'tcp', '--src', '1.1.1.1', '--dst', '2.2.2.2', '--dport', '1').code).toBe(2)
+    const r = kpath('iptables', 'trace', '--ruleset', EXAMPLE, '--proto', 'tcp', '--src', 'not-an-ip', '--dst', '2.2.2.2', '--dport', '1')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--src not-an-ip is not an IP address')
+    expect(kpath('iptables', 'trace', '--proto', 'gre').code).toBe(2)
+  })
+
+  it('--help has examples and exits 0', () => {
+    const r = kpath('iptables', 'trace', '--help')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('Examples:')
+  })
+})
+
+describe('kpath iptables save', () => {
+  it('prints the example exactly as iptables-save printed it', () => {
+    const r = kpath('iptables', 'save', '--ruleset', EXAMPLE)
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(readFileSync(EXAMPLE, 'utf8'))
+  })
+})
