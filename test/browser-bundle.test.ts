@@ -36,7 +36,10 @@ describe('the core is browser-safe', () => {
   it('no file under src/core imports a Node module or touches process', () => {
     const offenders = sources(join(REPO_ROOT, 'src/core')).filter((f) => {
       const text = readFileSync(f, 'utf8')
-      return /from ['"](node:|fs|path|child_process|os)['"]/.test(text) || /\bprocess\.(env|argv|exit|stdout)/.test(text)
+      return (
+        /from ['"](node:|fs|path|child_process|os)['"]/.test(text) ||
+        /\bprocess\.(env|argv|exit|stdout)/.test(text)
+      )
     })
     expect(offenders).toEqual([])
   })

@@ -12,15 +12,36 @@ import { REPO_ROOT } from './support/shared.js'
 const EXAMPLE = join(REPO_ROOT, 'examples/iptables/kube-proxy-node.rules')
 
 function kpath(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  })
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args],
+    {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    },
+  )
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
-const POD_TO_WEB = ['iptables', 'trace', '--ruleset', EXAMPLE, '--proto', 'tcp', '--src', '10.244.1.9', '--dst', '10.96.100.50', '--dport', '80', '--in', 'cni0', '--local', '192.168.49.2']
+const POD_TO_WEB = [
+  'iptables',
+  'trace',
+  '--ruleset',
+  EXAMPLE,
+  '--proto',
+  'tcp',
+  '--src',
+  '10.244.1.9',
+  '--dst',
+  '10.96.100.50',
+  '--dport',
+  '80',
+  '--in',
+  'cni0',
+  '--local',
+  '192.168.49.2',
+]
 
 describe('kpath iptables trace', () => {
   it('prints every endpoint branch with TRACE lines and exits 0', () => {
@@ -28,22 +49,57 @@ describe('kpath iptables trace', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('branch 1 of 3, probability 0.333333')
     expect(r.stdout).toContain('TRACE: nat:KUBE-SERVICES:rule:4')
-    expect(r.stdout).toMatch(/=> ACCEPT: forwarded out eth0 as tcp 10\.244\.1\.9:40000 > 10\.244\.2\.7:8080/)
-    expect(r.stdout).not.toMatch(/\u001b\[/)
+    expect(r.stdout).toMatch(
+      /=> ACCEPT: forwarded out eth0 as tcp 10\.244\.1\.9:40000 > 10\.244\.2\.7:8080/,
+    )
+    expect(r.stdout).not.toContain('\u001b[')
   })
 
   it('prints the documented JSON shape', () => {
     const r = kpath(...POD_TO_WEB, '--json')
     expect(r.code).toBe(0)
-    const j = JSON.parse(r.stdout) as { outcomes: { probability: number; dnat: string; masquerade: boolean; verdict: string; mark: string; trace: string[]; packet: { dst: string } }[] }
-    expect(j.outcomes.map((o) => o.dnat)).toEqual(['10.244.1.5:8080', '10.244.1.6:8080', '10.244.2.7:8080'])
-    expect(j.outcomes.every((o) => o.verdict === 'ACCEPT' && o.masquerade === false && o.mark === '0x0')).toBe(true)
+    const j = JSON.parse(r.stdout) as {
+      outcomes: {
+        probability: number
+        dnat: string
+        masquerade: boolean
+        verdict: string
+        mark: string
+        trace: string[]
+        packet: { dst: string }
+      }[]
+    }
+    expect(j.outcomes.map((o) => o.dnat)).toEqual([
+      '10.244.1.5:8080',
+      '10.244.1.6:8080',
+      '10.244.2.7:8080',
+    ])
+    expect(
+      j.outcomes.every((o) => o.verdict === 'ACCEPT' && o.masquerade === false && o.mark === '0x0'),
+    ).toBe(true)
     expect(j.outcomes[0]!.trace[0]).toMatch(/^TRACE: /)
     expect(j.outcomes[2]!.packet.dst).toBe('10.244.2.7')
   })
 
   it('exits 1 when the packet is rejected (a Service with no endpoints)', () => {
-    const r = kpath('iptables', 'trace', '--ruleset', EXAMPLE, '--proto', 'tcp', '--src', '10.244.1.9', '--dst', '10.96.200.7', '--dport', '80', '--in', 'cni0', '--local', '192.168.49.2')
+    const r = kpath(
+      'iptables',
+      'trace',
+      '--ruleset',
+      EXAMPLE,
+      '--proto',
+      'tcp',
+      '--src',
+      '10.244.1.9',
+      '--dst',
+      '10.96.200.7',
+      '--dport',
+      '80',
+      '--in',
+      'cni0',
+      '--local',
+      '192.168.49.2',
+    )
     expect(r.code).toBe(1)
     expect(r.stdout).toContain('REJECT (icmp-port-unreachable) in filter FORWARD')
   })
@@ -51,8 +107,24 @@ describe('kpath iptables trace', () => {
   it('exits 2 with a located message on a malformed ruleset, and never prints a stack', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kpath-cli-'))
     const bad = join(dir, 'bad.rules')
-    writeFileSync(bad, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dprot 22 -j ACCEPT\nCOMMIT\n')
-    const r = kpath('iptables', 'trace', '--ruleset', bad, '--proto', 'tcp', '--src', '1.1.1.1', '--dst', '2.2.2.2', '--dport', '22')
+    writeFileSync(
+      bad,
+      '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dprot 22 -j ACCEPT\nCOMMIT\n',
+    )
+    const r = kpath(
+      'iptables',
+      'trace',
+      '--ruleset',
+      bad,
+      '--proto',
+      'tcp',
+      '--src',
+      '1.1.1.1',
+      '--dst',
+      '2.2.2.2',
+      '--dport',
+      '22',
+    )
     expect(r.code).toBe(2)
     expect(r.stderr).toContain(`${bad}:3:`)
     expect(r.stderr).toContain('-A INPUT -p tcp -m tcp --dprot 22 -j ACCEPT')
@@ -60,8 +132,36 @@ describe('kpath iptables trace', () => {
   })
 
   it('exits 2 on a missing file and on bad flags', () => {
-    expect(kpath('iptables', 'trace', '--ruleset', '/nonexistent', '--proto', 'tcp', '--src', '1.1.1.1', '--dst', '2.2.2.2', '--dport', '1').code).toBe(2)
-    const r = kpath('iptables', 'trace', '--ruleset', EXAMPLE, '--proto', 'tcp', '--src', 'not-an-ip', '--dst', '2.2.2.2', '--dport', '1')
+    expect(
+      kpath(
+        'iptables',
+        'trace',
+        '--ruleset',
+        '/nonexistent',
+        '--proto',
+        'tcp',
+        '--src',
+        '1.1.1.1',
+        '--dst',
+        '2.2.2.2',
+        '--dport',
+        '1',
+      ).code,
+    ).toBe(2)
+    const r = kpath(
+      'iptables',
+      'trace',
+      '--ruleset',
+      EXAMPLE,
+      '--proto',
+      'tcp',
+      '--src',
+      'not-an-ip',
+      '--dst',
+      '2.2.2.2',
+      '--dport',
+      '1',
+    )
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('--src not-an-ip is not an IP address')
     expect(kpath('iptables', 'trace', '--proto', 'gre').code).toBe(2)
@@ -75,8 +175,18 @@ describe('kpath iptables trace', () => {
 })
 
 describe('kpath iptables save', () => {
-  it('prints the example exactly as iptables-save printed it', () => {
-    const r = kpath('iptables', 'save', '--ruleset', EXAMPLE)
+  const noComments = (t: string) => t.replace(/^# (Generated|Completed).*\n/gm, '')
+
+  it('prints a kube-proxy restore payload exactly as iptables-legacy-save did after restoring it', () => {
+    // The example was made by scripts/gen-example-ruleset.mjs: the .restore payload went through
+    // the real iptables-legacy-restore and iptables-legacy-save, giving the .rules file.
+    const r = kpath('iptables', 'save', '--ruleset', EXAMPLE.replace('.rules', '.restore'))
+    expect(r.code).toBe(0)
+    expect(noComments(r.stdout)).toBe(noComments(readFileSync(EXAMPLE, 'utf8')))
+  })
+
+  it('--keep-order round-trips an iptables-save dump byte for byte', () => {
+    const r = kpath('iptables', 'save', '--keep-order', '--ruleset', EXAMPLE)
     expect(r.code).toBe(0)
     expect(r.stdout).toBe(readFileSync(EXAMPLE, 'utf8'))
   })

@@ -13,9 +13,9 @@
  * consequence: on every forwarded branch, MASQUERADE rewrote the source iff it was marked.
  */
 import { describe, expect, it } from 'vitest'
-import { parseIptablesSave } from '../../src/core/netfilter/iptables-save/index.js'
-import { createRuntime, staticEnv, tracePacket } from '../../src/core/netfilter/engine/index.js'
 import type { Packet } from '../../src/core/model/packet.js'
+import { createRuntime, staticEnv, tracePacket } from '../../src/core/netfilter/engine/index.js'
+import { parseIptablesSave } from '../../src/core/netfilter/iptables-save/index.js'
 import { type Flow, type IptablesCase, iptablesCases } from './kube-proxy-cases.js'
 
 const PROTO = { tcp: 6, udp: 17, sctp: 132 } as const
@@ -48,7 +48,11 @@ describe('kube-proxy conformance: iptables flows traced through the real hooks',
       const family = c.node.fakeProxier.ipFamily === 'IPv6' ? 6 : 4
       const ruleset = parseIptablesSave(c.dump, { family, file: `${c.slug}/iptables-save.txt` })
       const rt = createRuntime({ ruleset })
-      const env = staticEnv({ local: c.node.localAddresses, ifaceAddrs: c.node.interfaces, outIface: 'eth0' })
+      const env = staticEnv({
+        local: c.node.localAddresses,
+        ifaceAddrs: c.node.interfaces,
+        outIface: 'eth0',
+      })
       for (const f of c.flows) {
         it(f.name, () => {
           const { packet, start } = flowPacket(c, f)
@@ -62,7 +66,9 @@ describe('kube-proxy conformance: iptables flows traced through the real hooks',
           )
           expect(marked).toBe(f.expect.masquerade)
           for (const o of outcomes) {
-            const branchMarked = o.result.events.some((e) => e.kind === 'rule' && e.chain === 'KUBE-MARK-MASQ')
+            const branchMarked = o.result.events.some(
+              (e) => e.kind === 'rule' && e.chain === 'KUBE-MARK-MASQ',
+            )
             if (o.result.disposition === 'forward') expect(o.result.masquerade).toBe(branchMarked)
           }
           const verdicts = new Set(outcomes.map((o) => o.result.verdict))

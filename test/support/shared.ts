@@ -14,6 +14,8 @@ export const KUBE_PROXY_CONFORMANCE = join(SHARED, 'conformance', 'kube-proxy')
 
 export function requireShared(): void {
   if (!existsSync(KUBE_PROXY_CONFORMANCE)) {
-    throw new Error(`../shared is missing: expected ${KUBE_PROXY_CONFORMANCE} beside the repository`)
+    throw new Error(
+      `../shared is missing: expected ${KUBE_PROXY_CONFORMANCE} beside the repository`,
+    )
   }
 }

@@ -3,20 +3,21 @@
  * `kpath iptables trace` and `kpath iptables save`.
  */
 import { Command, Option } from '@commander-js/extra-typings'
+import { readTextInput } from '../../adapters/node/files.js'
+import { afterRestore } from '../../core/app/iptables-restore.js'
 import { countersAfter, traceIptables } from '../../core/app/iptables-trace.js'
 import { traceJson } from '../../core/app/trace-json.js'
 import { traceText } from '../../core/app/trace-text.js'
 import { KpathError } from '../../core/errors.js'
 import { TCP_FLAG_NAMES, type TcpFlag } from '../../core/model/packet.js'
-import { printIptablesSave } from '../../core/netfilter/iptables-save/index.js'
-import { parseIptablesSave } from '../../core/netfilter/iptables-save/index.js'
-import { readTextInput } from '../../adapters/node/files.js'
+import { parseIptablesSave, printIptablesSave } from '../../core/netfilter/iptables-save/index.js'
 import { EXIT_NOT_DELIVERED, EXIT_OK } from '../errors.js'
 import { palette } from '../output.js'
 
 function intArg(name: string) {
   return (v: string): number => {
-    if (!/^[0-9]+$/.test(v)) throw new KpathError('KPATH_INVALID_ARGUMENT', `${name} ${v} is not a number`)
+    if (!/^[0-9]+$/.test(v))
+      throw new KpathError('KPATH_INVALID_ARGUMENT', `${name} ${v} is not a number`)
     return Number(v)
   }
 }
@@ -28,9 +29,13 @@ function list(v: string, prev: string[] = []): string[] {
 function ifaceAddr(v: string, prev: Record<string, string[]> = {}): Record<string, string[]> {
   const [iface, addrs] = v.split('=')
   if (!iface || !addrs) {
-    throw new KpathError('KPATH_INVALID_ARGUMENT', `--iface-addr ${v} is not IFACE=ADDR/LEN[,ADDR/LEN]`, {
-      hint: 'for example --iface-addr eth0=192.168.0.2/24',
-    })
+    throw new KpathError(
+      'KPATH_INVALID_ARGUMENT',
+      `--iface-addr ${v} is not IFACE=ADDR/LEN[,ADDR/LEN]`,
+      {
+        hint: 'for example --iface-addr eth0=192.168.0.2/24',
+      },
+    )
   }
   return { ...prev, [iface]: [...(prev[iface] ?? []), ...addrs.split(',')] }
 }
@@ -39,7 +44,9 @@ function tcpFlags(v: string): TcpFlag[] {
   const flags = v.toUpperCase().split(',')
   for (const f of flags) {
     if (!(TCP_FLAG_NAMES as readonly string[]).includes(f)) {
-      throw new KpathError('KPATH_INVALID_ARGUMENT', `unknown TCP flag ${f}`, { hint: `use ${TCP_FLAG_NAMES.join(',')}` })
+      throw new KpathError('KPATH_INVALID_ARGUMENT', `unknown TCP flag ${f}`, {
+        hint: `use ${TCP_FLAG_NAMES.join(',')}`,
+      })
     }
   }
   return flags as TcpFlag[]
@@ -60,7 +67,11 @@ function traceCommand(): Command {
     .requiredOption('--ruleset <file>', 'iptables-save output of the node')
     .option('--ipset <file>', 'ipset save output of the node')
     .option('--conntrack <file>', 'conntrack -L output of the node')
-    .addOption(new Option('--proto <proto>', 'protocol').choices(['tcp', 'udp', 'icmp', 'sctp'] as const).makeOptionMandatory())
+    .addOption(
+      new Option('--proto <proto>', 'protocol')
+        .choices(['tcp', 'udp', 'icmp', 'sctp'] as const)
+        .makeOptionMandatory(),
+    )
     .requiredOption('--src <ip>', 'source address')
     .option('--sport <n>', 'source port (default 40000)', intArg('--sport'))
     .requiredOption('--dst <ip>', 'destination address')
@@ -71,9 +82,21 @@ function traceCommand(): Command {
     .option('--in <iface>', 'input interface (PREROUTING)')
     .option('--out <iface>', 'interface forwarded packets leave by (default eth0)')
     .option('--local <ips>', 'addresses local to the node, comma separated', list)
-    .option('--iface-addr <iface=cidr>', 'an address of an interface, for MASQUERADE (repeatable)', ifaceAddr)
-    .addOption(new Option('--hook <hook>', 'where the packet starts').choices(['prerouting', 'output'] as const).default('prerouting' as const))
-    .option('--sample <seed>', 'follow one random branch chosen with this seed instead of all', intArg('--sample'))
+    .option(
+      '--iface-addr <iface=cidr>',
+      'an address of an interface, for MASQUERADE (repeatable)',
+      ifaceAddr,
+    )
+    .addOption(
+      new Option('--hook <hook>', 'where the packet starts')
+        .choices(['prerouting', 'output'] as const)
+        .default('prerouting' as const),
+    )
+    .option(
+      '--sample <seed>',
+      'follow one random branch chosen with this seed instead of all',
+      intArg('--sample'),
+    )
     .option('--counters', 'print iptables-save -c of the first branch after the packet')
     .option('--json', 'print JSON')
     .addHelpText('after', EXAMPLES)
@@ -81,7 +104,9 @@ function traceCommand(): Command {
       const report = traceIptables({
         ruleset: await readTextInput(o.ruleset, 'an iptables-save dump'),
         ...(o.ipset ? { ipsets: await readTextInput(o.ipset, 'an ipset save dump') } : {}),
-        ...(o.conntrack ? { conntrack: await readTextInput(o.conntrack, 'a conntrack -L listing') } : {}),
+        ...(o.conntrack
+          ? { conntrack: await readTextInput(o.conntrack, 'a conntrack -L listing') }
+          : {}),
         proto: o.proto,
         src: o.src,
         dst: o.dst,
@@ -99,7 +124,8 @@ function traceCommand(): Command {
       })
       if (o.json) process.stdout.write(`${JSON.stringify(traceJson(report), null, 2)}\n`)
       else process.stdout.write(traceText(report, palette(process.stdout)))
-      if (o.counters && !o.json) process.stdout.write(`\n${printIptablesSave(countersAfter(report), { counters: true })}`)
+      if (o.counters && !o.json)
+        process.stdout.write(`\n${printIptablesSave(countersAfter(report), { counters: true })}`)
       const delivered = report.outcomes.some((x) => x.result.verdict === 'ACCEPT')
       process.exitCode = delivered ? EXIT_OK : EXIT_NOT_DELIVERED
     })
@@ -107,17 +133,29 @@ function traceCommand(): Command {
 
 function saveCommand(): Command {
   return new Command('save')
-    .description('print a ruleset exactly as iptables-save (iptables 1.8.9) prints it after iptables-restore')
+    .description(
+      'print a ruleset exactly as iptables-save (iptables 1.8.9) prints it after iptables-restore',
+    )
     .requiredOption('--ruleset <file>', 'iptables-save output or an iptables-restore payload')
     .option('-6, --ipv6', 'the ruleset is for ip6tables')
     .option('-c, --counters', 'print rule counters, as iptables-save -c')
+    .addOption(
+      new Option('--backend <backend>', 'which iptables-save to imitate')
+        .choices(['legacy', 'nft'] as const)
+        .default('legacy' as const),
+    )
+    .option('--keep-order', 'keep the tables in file order (a plain round trip, no restore)')
     .action(async (o) => {
       const input = await readTextInput(o.ruleset, 'an iptables ruleset')
-      const rs = parseIptablesSave(input.text, { family: o.ipv6 ? 6 : 4, file: input.file })
-      process.stdout.write(printIptablesSave(rs, { counters: o.counters === true }))
+      const parsed = parseIptablesSave(input.text, { family: o.ipv6 ? 6 : 4, file: input.file })
+      const rs = o.keepOrder ? parsed : afterRestore(parsed, o.backend)
+      process.stdout.write(printIptablesSave(rs, { counters: o.counters === true, backend: o.backend }))
     })
 }
 
 export function iptablesCommand(): Command {
-  return new Command('iptables').description('one node\'s iptables: trace packets, print rulesets').addCommand(traceCommand()).addCommand(saveCommand())
+  return new Command('iptables')
+    .description("one node's iptables: trace packets, print rulesets")
+    .addCommand(traceCommand())
+    .addCommand(saveCommand())
 }

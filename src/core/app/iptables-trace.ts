@@ -7,13 +7,13 @@
 import { parseConntrackList } from '../conntrack/index.js'
 import { KpathError } from '../errors.js'
 import { parseIpsetSave } from '../ipset/index.js'
-import { PROTO, type Packet, type ProtoName, type TcpFlag } from '../model/packet.js'
+import { type Packet, PROTO, type ProtoName, type TcpFlag } from '../model/packet.js'
 import { parseAddr } from '../net/ip.js'
 import {
   createRuntime,
   rulesetWithCounters,
-  staticEnv,
   type StartHook,
+  staticEnv,
   type TraceMode,
   type TraceOutcome,
   tracePacket,
@@ -72,7 +72,8 @@ export function buildPacket(o: IptablesTraceOptions): Packet {
     ['--sport', o.sport],
     ['--dport', o.dport],
   ] as const) {
-    if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 65535)) throw invalid(`${name} ${v} is not a port (0-65535)`)
+    if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 65535))
+      throw invalid(`${name} ${v} is not a port (0-65535)`)
   }
   return {
     family,
@@ -81,7 +82,9 @@ export function buildPacket(o: IptablesTraceOptions): Packet {
     proto: PROTO[proto],
     ...(ported ? { sport: o.sport ?? 40000, dport: o.dport } : {}),
     ...(o.proto === 'tcp' ? { tcpFlags: o.tcpFlags ?? ['SYN'] } : {}),
-    ...(o.proto === 'icmp' ? { icmpType: o.icmpType ?? (family === 4 ? 8 : 128), icmpCode: 0, icmpId: 1 } : {}),
+    ...(o.proto === 'icmp'
+      ? { icmpType: o.icmpType ?? (family === 4 ? 8 : 128), icmpCode: 0, icmpId: 1 }
+      : {}),
     ttl: 64,
     length: o.proto === 'tcp' ? (family === 4 ? 60 : 80) : family === 4 ? 84 : 104,
     mark: o.mark ?? 0,
@@ -93,7 +96,9 @@ export function traceIptables(o: IptablesTraceOptions): IptablesTraceReport {
   const packet = buildPacket(o)
   const ruleset = parseIptablesSave(o.ruleset.text, { family: packet.family, file: o.ruleset.file })
   const ipsets = o.ipsets ? parseIpsetSave(o.ipsets.text, { file: o.ipsets.file }) : []
-  const conntrack = o.conntrack ? parseConntrackList(o.conntrack.text, { file: o.conntrack.file }) : []
+  const conntrack = o.conntrack
+    ? parseConntrackList(o.conntrack.text, { file: o.conntrack.file })
+    : []
   const rt = createRuntime({ ruleset, ipsets, conntrack })
   const env = staticEnv({
     local: o.local ?? [],

@@ -13,7 +13,13 @@ export interface TraceJsonOutcome {
   readonly probability: number
   readonly verdict: 'ACCEPT' | 'DROP' | 'REJECT'
   readonly disposition: string
-  readonly packet: { src: string; sport: number | null; dst: string; dport: number | null; proto: string }
+  readonly packet: {
+    src: string
+    sport: number | null
+    dst: string
+    dport: number | null
+    proto: string
+  }
   readonly dnat: string | null
   readonly masquerade: boolean
   readonly snat: string | null
@@ -35,14 +41,29 @@ export function traceJson(r: IptablesTraceReport): { outcomes: TraceJsonOutcome[
         probability: o.probability,
         verdict: o.result.verdict,
         disposition: o.result.disposition,
-        packet: { src: p.src, sport: p.sport ?? null, dst: p.dst, dport: p.dport ?? null, proto: protoName(p.proto) },
+        packet: {
+          src: p.src,
+          sport: p.sport ?? null,
+          dst: p.dst,
+          dport: p.dport ?? null,
+          proto: protoName(p.proto),
+        },
         dnat: o.result.dnat ?? null,
         masquerade: o.result.masquerade,
         snat: o.result.snat ?? null,
         mark: `0x${p.mark.toString(16)}`,
         trace: o.result.events.filter((e) => e.kind === 'rule').map(traceLine),
         steps: o.result.events.map(traceLine),
-        ...(resp ? { response: { src: resp.src, dst: resp.dst, proto: protoName(resp.proto), what: o.result.rejectWith ?? '' } } : {}),
+        ...(resp
+          ? {
+              response: {
+                src: resp.src,
+                dst: resp.dst,
+                proto: protoName(resp.proto),
+                what: o.result.rejectWith ?? '',
+              },
+            }
+          : {}),
         ...(o.result.droppedAt ? { droppedAt: o.result.droppedAt } : {}),
       }
     }),

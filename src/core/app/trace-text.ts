@@ -4,9 +4,9 @@
  * that lead to it, the TRACE lines interleaved with conntrack, NAT and routing steps, and the
  * outcome in one sentence. Colour is injected so the core stays free of terminal concerns.
  */
-import { protoName, type Packet } from '../model/packet.js'
+import { type Packet, protoName } from '../model/packet.js'
 import { endpointText } from '../net/endpoint.js'
-import { traceLine, type TraceOutcome, type TraceEvent } from '../netfilter/engine/index.js'
+import { type TraceEvent, type TraceOutcome, traceLine } from '../netfilter/engine/index.js'
 import { formatRuleSpec } from '../netfilter/iptables-save/index.js'
 import type { Rule, Ruleset } from '../netfilter/rule.js'
 import type { IptablesTraceReport } from './iptables-trace.js'
@@ -20,7 +20,14 @@ export interface Palette {
   readonly cyan: (s: string) => string
 }
 
-export const PLAIN: Palette = { dim: (s) => s, bold: (s) => s, green: (s) => s, red: (s) => s, yellow: (s) => s, cyan: (s) => s }
+export const PLAIN: Palette = {
+  dim: (s) => s,
+  bold: (s) => s,
+  green: (s) => s,
+  red: (s) => s,
+  yellow: (s) => s,
+  cyan: (s) => s,
+}
 
 export function packetText(p: Packet): string {
   const proto = protoName(p.proto)
@@ -56,11 +63,20 @@ export function outcomeSentence(o: TraceOutcome): string {
     const resp = r.response ? ` and answered with ${packetText(r.response)}` : ''
     return `REJECT (${r.rejectWith}) in ${r.droppedAt?.table ?? '?'} ${r.droppedAt?.hook ?? '?'}${resp}`
   }
-  if (r.verdict === 'DROP') return `DROP in ${r.droppedAt ? `${r.droppedAt.table} ${r.droppedAt.hook}` : 'routing'}`
-  const nat = [r.dnat ? `DNAT to ${r.dnat}` : '', r.snat ? `${r.masquerade ? 'MASQUERADE' : 'SNAT'} to ${r.snat}` : '']
+  if (r.verdict === 'DROP')
+    return `DROP in ${r.droppedAt ? `${r.droppedAt.table} ${r.droppedAt.hook}` : 'routing'}`
+  const nat = [
+    r.dnat ? `DNAT to ${r.dnat}` : '',
+    r.snat ? `${r.masquerade ? 'MASQUERADE' : 'SNAT'} to ${r.snat}` : '',
+  ]
     .filter(Boolean)
     .join(', ')
-  const where = r.disposition === 'local' ? 'delivered locally' : r.disposition === 'forward' ? `forwarded out ${r.packetOut.outIface}` : `sent out ${r.packetOut.outIface}`
+  const where =
+    r.disposition === 'local'
+      ? 'delivered locally'
+      : r.disposition === 'forward'
+        ? `forwarded out ${r.packetOut.outIface}`
+        : `sent out ${r.packetOut.outIface}`
   return `ACCEPT: ${where} as ${out}${nat ? ` (${nat})` : ''}`
 }
 
@@ -71,7 +87,11 @@ function branchHeader(o: TraceOutcome, i: number, n: number, c: Palette): string
 }
 
 export function traceText(r: IptablesTraceReport, c: Palette = PLAIN): string {
-  const lines = [c.bold(`packet ${packetText(r.packet)}${r.packet.inIface ? ` in ${r.packet.inIface}` : ''}, from ${r.start === 'output' ? 'a local socket (OUTPUT)' : 'the wire (PREROUTING)'}`)]
+  const lines = [
+    c.bold(
+      `packet ${packetText(r.packet)}${r.packet.inIface ? ` in ${r.packet.inIface}` : ''}, from ${r.start === 'output' ? 'a local socket (OUTPUT)' : 'the wire (PREROUTING)'}`,
+    ),
+  ]
   const n = r.outcomes.length
   r.outcomes.forEach((o, i) => {
     lines.push('')

@@ -8,12 +8,24 @@
 export type Family = 4 | 6
 
 /** An address of either family. `value` is a number for IPv4 and a bigint for IPv6. */
-export type Addr = { readonly family: 4; readonly value: number } | { readonly family: 6; readonly value: bigint }
+export type Addr =
+  | { readonly family: 4; readonly value: number }
+  | { readonly family: 6; readonly value: bigint }
 
 /** A prefix: address plus mask. `len` is undefined for a non-contiguous mask (iptables allows it). */
 export type Cidr =
-  | { readonly family: 4; readonly addr: number; readonly mask: number; readonly len: number | undefined }
-  | { readonly family: 6; readonly addr: bigint; readonly mask: bigint; readonly len: number | undefined }
+  | {
+      readonly family: 4
+      readonly addr: number
+      readonly mask: number
+      readonly len: number | undefined
+    }
+  | {
+      readonly family: 6
+      readonly addr: bigint
+      readonly mask: bigint
+      readonly len: number | undefined
+    }
 
 const V6_ALL = (1n << 128n) - 1n
 
@@ -89,7 +101,10 @@ export function formatIPv6(v: bigint): string {
     }
     i = j
   }
-  // IPv4-mapped addresses print with a dotted tail, as inet_ntop does.
+  // glibc's inet_ntop prints a dotted IPv4 tail for IPv4-mapped (::ffff:a.b.c.d) and for
+  // IPv4-compatible (::a.b.c.d, the first six groups zero) addresses; iptables-save and
+  // conntrack print what inet_ntop gives. ::1 and ::x (seven zero groups) stay hexadecimal.
+  if (bestStart === 0 && bestLen === 6) return `::${formatIPv4(Number(v & 0xffffffffn))}`
   if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) {
     const v4 = Number(v & 0xffffffffn)
     return `::ffff:${formatIPv4(v4)}`
@@ -154,7 +169,8 @@ export function parseCidr(s: string): Cidr | undefined {
   if (a.family === 4) {
     let mask: number
     if (maskText === undefined) mask = 0xffffffff
-    else if (/^[0-9]{1,2}$/.test(maskText) && Number(maskText) <= 32) mask = v4Mask(Number(maskText))
+    else if (/^[0-9]{1,2}$/.test(maskText) && Number(maskText) <= 32)
+      mask = v4Mask(Number(maskText))
     else {
       const m = parseIPv4(maskText)
       if (m === undefined) return undefined
@@ -184,6 +200,6 @@ export function formatCidr(c: Cidr): string {
 }
 
 export function cidrContains(c: Cidr, a: Addr): boolean {
-  if (c.family === 4) return a.family === 4 && ((a.value & c.mask) >>> 0) === c.addr
+  if (c.family === 4) return a.family === 4 && (a.value & c.mask) >>> 0 === c.addr
   return a.family === 6 && (a.value & c.mask) === c.addr
 }

@@ -42,6 +42,11 @@ export interface XtOption {
   readonly negated: boolean
   readonly values: readonly string[]
   readonly quote?: boolean
+  /**
+   * `always`: the extension prints its own double quotes around every value, escaping only `"`
+   * and `\` (string, u32, bpf, connlabel, LED do this instead of xtables_save_string).
+   */
+  readonly quoteStyle?: 'always'
 }
 
 /** A `-m module` match with its options in save order. */

@@ -3,7 +3,13 @@
  * Compile a {@link Ruleset} once into predicates and actions (see compiled.ts).
  */
 import type { Ruleset, Table, TableName } from '../rule.js'
-import type { CompiledChain, CompiledRule, CompiledRuleset, CompiledTable, Matcher } from './compiled.js'
+import type {
+  CompiledChain,
+  CompiledRule,
+  CompiledRuleset,
+  CompiledTable,
+  Matcher,
+} from './compiled.js'
 import { buildDstIndex } from './dst-index.js'
 import { compileHeader } from './header-match.js'
 import { compileMatch } from './matches/index.js'
@@ -36,7 +42,12 @@ function compileTable(t: Table, o: CompileOptions): CompiledTable {
       test: all([...compileHeader(rule), ...rule.matches.flatMap((m) => compileMatch(m, rule))]),
       target: compileTarget(rule.target, rule, (n) => names.has(n)),
     }))
-    chains.set(c.name, { name: c.name, policy: c.policy, rules, index: o.index === false ? undefined : buildDstIndex(c.rules) })
+    chains.set(c.name, {
+      name: c.name,
+      policy: c.policy,
+      rules,
+      index: o.index === false ? undefined : buildDstIndex(c.rules),
+    })
   }
   return { name: t.name, chains }
 }

@@ -7,7 +7,10 @@ import type { Chain, Counters, Ruleset } from '../rule.js'
 import type { NetfilterRuntime } from './runtime.js'
 
 function add(a: Counters | undefined, b: Counters | undefined): Counters {
-  return { packets: (a?.packets ?? 0n) + (b?.packets ?? 0n), bytes: (a?.bytes ?? 0n) + (b?.bytes ?? 0n) }
+  return {
+    packets: (a?.packets ?? 0n) + (b?.packets ?? 0n),
+    bytes: (a?.bytes ?? 0n) + (b?.bytes ?? 0n),
+  }
 }
 
 export function rulesetWithCounters(rs: Ruleset, rt: NetfilterRuntime): Ruleset {
@@ -19,7 +22,10 @@ export function rulesetWithCounters(rs: Ruleset, rt: NetfilterRuntime): Ruleset 
         (c): Chain => ({
           ...c,
           counters: c.policy ? add(c.counters, rt.counters.get(`${t.name}:${c.name}`)) : c.counters,
-          rules: c.rules.map((r, i) => ({ ...r, counters: add(r.counters, rt.counters.get(`${t.name}:${c.name}:${i + 1}`)) })),
+          rules: c.rules.map((r, i) => ({
+            ...r,
+            counters: add(r.counters, rt.counters.get(`${t.name}:${c.name}:${i + 1}`)),
+          })),
         }),
       ),
     })),

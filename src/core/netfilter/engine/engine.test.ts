@@ -1,19 +1,34 @@
 import { describe, expect, it } from 'vitest'
 import type { Packet } from '../../model/packet.js'
-import { parseIptablesSave } from '../iptables-save/index.js'
-import { printIptablesSave } from '../iptables-save/index.js'
+import { parseIptablesSave, printIptablesSave } from '../iptables-save/index.js'
 import { createRuntime, rulesetWithCounters, staticEnv, traceLine, tracePacket } from './index.js'
 import type { NetfilterRuntime } from './runtime.js'
 
 const NODE = '192.168.0.2'
-const env = staticEnv({ local: [NODE], ifaceAddrs: { eth0: [`${NODE}/24`], cni0: ['10.244.1.1/24'] } })
+const env = staticEnv({
+  local: [NODE],
+  ifaceAddrs: { eth0: [`${NODE}/24`], cni0: ['10.244.1.1/24'] },
+})
 
 function rs(text: string) {
   return parseIptablesSave(text, { family: 4, file: 'test.rules' })
 }
 
 function tcp(src: string, dst: string, dport: number, extra: Partial<Packet> = {}): Packet {
-  return { family: 4, src, dst, proto: 6, sport: 40000, dport, tcpFlags: ['SYN'], ttl: 64, length: 60, mark: 0, inIface: 'cni0', ...extra }
+  return {
+    family: 4,
+    src,
+    dst,
+    proto: 6,
+    sport: 40000,
+    dport,
+    tcpFlags: ['SYN'],
+    ttl: 64,
+    length: 60,
+    mark: 0,
+    inIface: 'cni0',
+    ...extra,
+  }
 }
 
 function rules(outcome: { result: { events: readonly { kind: string }[] } }): string[] {
@@ -56,7 +71,11 @@ COMMIT
 
   it('an unconditional verdict rule is traced as "return", as the kernel names it', () => {
     const [o] = tracePacket(rt, env, tcp('10.1.1.1', '8.8.8.8', 443), 'prerouting')
-    expect(rules(o!)).toEqual(['TRACE: filter:FORWARD:rule:2', 'TRACE: filter:A:rule:1', 'TRACE: filter:B:return:2'])
+    expect(rules(o!)).toEqual([
+      'TRACE: filter:FORWARD:rule:2',
+      'TRACE: filter:A:rule:1',
+      'TRACE: filter:B:return:2',
+    ])
   })
 
   it('goto does not come back to its chain: RETURN goes to the caller of the caller', () => {
@@ -73,7 +92,11 @@ COMMIT
 
   it('falling off a user chain is traced as return with the next rule number', () => {
     const [o] = tracePacket(rt, env, tcp('192.0.2.1', '8.8.8.8', 80), 'prerouting')
-    expect(rules(o!)).toEqual(['TRACE: filter:FORWARD:rule:2', 'TRACE: filter:A:return:3', 'TRACE: filter:FORWARD:rule:3'])
+    expect(rules(o!)).toEqual([
+      'TRACE: filter:FORWARD:rule:2',
+      'TRACE: filter:A:return:3',
+      'TRACE: filter:FORWARD:rule:3',
+    ])
   })
 
   it('counts matched rules and policies as iptables-save -c shows them', () => {
@@ -132,7 +155,11 @@ describe('a kube-proxy Service', () => {
 
   it('enumerates one branch per endpoint with the kernel probabilities', () => {
     const outcomes = tracePacket(rt, env, tcp('10.244.1.9', '10.96.0.50', 80), 'prerouting')
-    expect(outcomes.map((o) => o.result.dnat)).toEqual(['10.244.1.5:8080', '10.244.2.6:8080', '10.244.3.7:8080'])
+    expect(outcomes.map((o) => o.result.dnat)).toEqual([
+      '10.244.1.5:8080',
+      '10.244.2.6:8080',
+      '10.244.3.7:8080',
+    ])
     const third = 715827883 / 2 ** 31
     expect(outcomes[0]!.probability).toBeCloseTo(third, 12)
     expect(outcomes[1]!.probability).toBeCloseTo((1 - third) * 0.5, 12)
@@ -146,7 +173,12 @@ describe('a kube-proxy Service', () => {
   })
 
   it('masquerades a node-sourced connection to the address of the output interface', () => {
-    const outcomes = tracePacket(rt, env, tcp(NODE, '10.96.0.50', 80, { inIface: undefined }), 'output')
+    const outcomes = tracePacket(
+      rt,
+      env,
+      tcp(NODE, '10.96.0.50', 80, { inIface: undefined }),
+      'output',
+    )
     for (const o of outcomes) {
       expect(o.result.masquerade).toBe(true)
       expect(o.result.packetOut.src).toBe(NODE)
@@ -157,7 +189,12 @@ describe('a kube-proxy Service', () => {
   })
 
   it('masquerades a marked forwarded connection to the output interface address', () => {
-    const outcomes = tracePacket(rt, env, tcp('172.16.0.9', '10.96.0.50', 80, { inIface: 'eth0' }), 'prerouting')
+    const outcomes = tracePacket(
+      rt,
+      env,
+      tcp('172.16.0.9', '10.96.0.50', 80, { inIface: 'eth0' }),
+      'prerouting',
+    )
     for (const o of outcomes) {
       expect(o.result.masquerade).toBe(true)
       expect(o.result.packetOut.src).toBe(NODE)
@@ -210,24 +247,40 @@ describe('sampling and nth', () => {
     expect(a).toHaveLength(1)
     expect(a[0]!.result.dnat).toBe(b[0]!.result.dnat)
     const seen = new Set<string | undefined>()
-    for (let seed = 0; seed < 60; seed++) seen.add(tracePacket(rt, env, pkt, 'prerouting', { kind: 'sample', seed })[0]!.result.dnat)
+    for (let seed = 0; seed < 60; seed++)
+      seen.add(tracePacket(rt, env, pkt, 'prerouting', { kind: 'sample', seed })[0]!.result.dnat)
     expect(seen.size).toBe(3)
   })
 
   it('statistic nth rotates exactly, starting with --packet 0', () => {
-    const text = KUBE.replace('-m statistic --mode random --probability 0.33333333349', '-m statistic --mode nth --every 3 --packet 0').replace(
+    const text = KUBE.replace(
+      '-m statistic --mode random --probability 0.33333333349',
+      '-m statistic --mode nth --every 3 --packet 0',
+    ).replace(
       '-m statistic --mode random --probability 0.50000000000',
       '-m statistic --mode nth --every 2 --packet 0',
     )
     let rt: NetfilterRuntime = createRuntime({ ruleset: rs(text) })
     const seen: (string | undefined)[] = []
     for (let i = 0; i < 6; i++) {
-      const [o] = tracePacket(rt, env, tcp('10.244.1.9', '10.96.0.50', 80, { sport: 40000 + i }), 'prerouting')
+      const [o] = tracePacket(
+        rt,
+        env,
+        tcp('10.244.1.9', '10.96.0.50', 80, { sport: 40000 + i }),
+        'prerouting',
+      )
       expect(o).toBeDefined()
       seen.push(o!.result.dnat)
       rt = o!.runtime
     }
-    expect(seen).toEqual(['10.244.1.5:8080', '10.244.2.6:8080', '10.244.3.7:8080', '10.244.1.5:8080', '10.244.2.6:8080', '10.244.3.7:8080'])
+    expect(seen).toEqual([
+      '10.244.1.5:8080',
+      '10.244.2.6:8080',
+      '10.244.3.7:8080',
+      '10.244.1.5:8080',
+      '10.244.2.6:8080',
+      '10.244.3.7:8080',
+    ])
   })
 })
 
@@ -255,9 +308,19 @@ COMMIT
     expect(first.map((o) => o.result.dnat)).toEqual(['10.244.1.5:8080', '10.244.2.6:8080'])
     for (const o of first) {
       o.runtime.now += 60
-      const again = tracePacket(o.runtime, env, tcp('10.244.9.9', '10.96.0.50', 80, { sport: 40001 }), 'prerouting')
+      const again = tracePacket(
+        o.runtime,
+        env,
+        tcp('10.244.9.9', '10.96.0.50', 80, { sport: 40001 }),
+        'prerouting',
+      )
       expect(again.map((x) => x.result.dnat)).toEqual([o.result.dnat])
-      const other = tracePacket(o.runtime, env, tcp('10.244.9.10', '10.96.0.50', 80, { sport: 40001 }), 'prerouting')
+      const other = tracePacket(
+        o.runtime,
+        env,
+        tcp('10.244.9.10', '10.96.0.50', 80, { sport: 40001 }),
+        'prerouting',
+      )
       expect(other).toHaveLength(2)
     }
   })
@@ -266,7 +329,14 @@ COMMIT
     const rt = createRuntime({ ruleset: rs(text) })
     const [o] = tracePacket(rt, env, tcp('10.244.9.9', '10.96.0.50', 80), 'prerouting')
     o!.runtime.now += 10801
-    expect(tracePacket(o!.runtime, env, tcp('10.244.9.9', '10.96.0.50', 80, { sport: 40001 }), 'prerouting')).toHaveLength(2)
+    expect(
+      tracePacket(
+        o!.runtime,
+        env,
+        tcp('10.244.9.9', '10.96.0.50', 80, { sport: 40001 }),
+        'prerouting',
+      ),
+    ).toHaveLength(2)
   })
 })
 
@@ -283,9 +353,21 @@ COMMIT
     const rt = createRuntime({ ruleset: rs(text) })
     const [o] = tracePacket(rt, env, tcp('10.244.1.9', '10.96.0.7', 80), 'prerouting')
     expect(o!.result.verdict).toBe('REJECT')
-    expect(o!.result.response).toMatchObject({ src: '10.96.0.7', dst: '10.244.1.9', sport: 80, dport: 40000, tcpFlags: ['RST', 'ACK'] })
+    expect(o!.result.response).toMatchObject({
+      src: '10.96.0.7',
+      dst: '10.244.1.9',
+      sport: 80,
+      dport: 40000,
+      tcpFlags: ['RST', 'ACK'],
+    })
     const [i] = tracePacket(rt, env, tcp('10.244.1.9', NODE, 22), 'prerouting')
-    expect(i!.result.response).toMatchObject({ src: NODE, dst: '10.244.1.9', proto: 1, icmpType: 3, icmpCode: 3 })
+    expect(i!.result.response).toMatchObject({
+      src: NODE,
+      dst: '10.244.1.9',
+      proto: 1,
+      icmpType: 3,
+      icmpCode: 3,
+    })
   })
 
   it('CONNMARK saves the packet mark into the connection and restores it on replies', () => {
@@ -304,7 +386,12 @@ COMMIT
     const [o] = tracePacket(rt, env, tcp('10.244.1.9', '10.244.2.6', 80), 'prerouting')
     expect(o!.result.packetOut.mark).toBe(7)
     expect(o!.result.conntrack?.mark).toBe(7)
-    const [r] = tracePacket(o!.runtime, env, tcp('10.244.2.6', '10.244.1.9', 40000, { sport: 80, tcpFlags: ['SYN', 'ACK'] }), 'prerouting')
+    const [r] = tracePacket(
+      o!.runtime,
+      env,
+      tcp('10.244.2.6', '10.244.1.9', 40000, { sport: 80, tcpFlags: ['SYN', 'ACK'] }),
+      'prerouting',
+    )
     expect(r!.result.packetOut.mark).toBe(7)
   })
 
@@ -332,9 +419,14 @@ ${KUBE}`
 COMMIT
 `
     const rt = createRuntime({ ruleset: rs(text) })
-    expect(tracePacket(rt, env, tcp('10.244.1.9', '10.0.0.1', 80), 'prerouting')[0]!.result.verdict).toBe('ACCEPT')
+    expect(
+      tracePacket(rt, env, tcp('10.244.1.9', '10.0.0.1', 80), 'prerouting')[0]!.result.verdict,
+    ).toBe('ACCEPT')
     expect(() => tracePacket(rt, env, tcp('10.244.1.9', '10.0.0.2', 80), 'prerouting')).toThrow(
-      expect.objectContaining({ code: 'KPATH_UNSUPPORTED', location: expect.objectContaining({ line: 6 }) }),
+      expect.objectContaining({
+        code: 'KPATH_UNSUPPORTED',
+        location: expect.objectContaining({ line: 6 }),
+      }),
     )
   })
 })

@@ -62,21 +62,33 @@ function natHook(s: PacketState, hook: Hook, manip: 'src' | 'dst'): Verdict {
   const before = s.pkt
   s.pkt = natPacket(conn, ct.dir, manip, s.pkt)
   if (before.src !== s.pkt.src || before.sport !== s.pkt.sport) {
-    s.events.push({ kind: 'nat', hook, text: `${manip === 'src' ? 'SNAT' : 'un-DNAT'} ${endpoint(before.src, before.sport)} -> ${endpoint(s.pkt.src, s.pkt.sport)}` })
+    s.events.push({
+      kind: 'nat',
+      hook,
+      text: `${manip === 'src' ? 'SNAT' : 'un-DNAT'} ${endpoint(before.src, before.sport)} -> ${endpoint(s.pkt.src, s.pkt.sport)}`,
+    })
   }
   if (before.dst !== s.pkt.dst || before.dport !== s.pkt.dport) {
-    s.events.push({ kind: 'nat', hook, text: `${manip === 'dst' ? 'DNAT' : 'un-SNAT'} ${endpoint(before.dst, before.dport)} -> ${endpoint(s.pkt.dst, s.pkt.dport)}` })
+    s.events.push({
+      kind: 'nat',
+      hook,
+      text: `${manip === 'dst' ? 'DNAT' : 'un-SNAT'} ${endpoint(before.dst, before.dport)} -> ${endpoint(s.pkt.dst, s.pkt.dport)}`,
+    })
   }
   return ACCEPT
 }
 
-
 /** Run the steps of a hook in order; stop at the first verdict that is not ACCEPT. */
-function run(s: PacketState, hook: Hook, steps: readonly (TableName | (() => Verdict))[]): HookOutcome {
+function run(
+  s: PacketState,
+  hook: Hook,
+  steps: readonly (TableName | (() => Verdict))[],
+): HookOutcome {
   s.hook = hook
   for (const step of steps) {
     const v = typeof step === 'string' ? walk(s, step, hook) : step()
-    if (v.kind !== 'accept') return { verdict: v, ...(typeof step === 'string' ? { table: step } : { table: 'nat' }) }
+    if (v.kind !== 'accept')
+      return { verdict: v, ...(typeof step === 'string' ? { table: step } : { table: 'nat' }) }
   }
   return { verdict: ACCEPT }
 }
@@ -86,7 +98,11 @@ function confirm(s: PacketState): Verdict {
   const conn = s.ct?.conn
   if (!conn || conn.status.confirmed || s.ct?.info === 'UNTRACKED') return ACCEPT
   if (!s.rt.conntrack.confirm(conn)) {
-    s.events.push({ kind: 'conntrack', hook: s.hook, text: 'insert clash: the kernel drops this packet' })
+    s.events.push({
+      kind: 'conntrack',
+      hook: s.hook,
+      text: 'insert clash: the kernel drops this packet',
+    })
     return { kind: 'drop' }
   }
   return ACCEPT
@@ -105,7 +121,13 @@ export function prerouting(s: PacketState, skipConntrack = false): HookOutcome {
 }
 
 export function input(s: PacketState): HookOutcome {
-  return run(s, 'INPUT', ['mangle', 'filter', 'security', () => natHook(s, 'INPUT', 'src'), () => confirm(s)])
+  return run(s, 'INPUT', [
+    'mangle',
+    'filter',
+    'security',
+    () => natHook(s, 'INPUT', 'src'),
+    () => confirm(s),
+  ])
 }
 
 export function forward(s: PacketState): HookOutcome {

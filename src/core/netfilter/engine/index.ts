@@ -3,7 +3,7 @@
  * The netfilter engine: walk packets through a namespace's iptables ruleset with the kernel's
  * hook order, conntrack and NAT. Start with {@link createRuntime} and {@link tracePacket}.
  */
-import { ConntrackTable, type ConntrackConfig } from '../../conntrack/index.js'
+import { type ConntrackConfig, ConntrackTable } from '../../conntrack/index.js'
 import type { ConntrackEntry } from '../../conntrack/model.js'
 import { createIpSetDb } from '../../ipset/index.js'
 import type { IpSet } from '../../ipset/model.js'
@@ -11,17 +11,17 @@ import type { Ruleset } from '../rule.js'
 import { compileRuleset } from './compile.js'
 import { NetfilterRuntime } from './runtime.js'
 
-export { enumerate, SampleChooser, type Chooser, type Decision } from './chooser.js'
-export type { CompiledRuleset } from './compiled.js'
+export { type Chooser, type Decision, enumerate, SampleChooser } from './chooser.js'
 export { type CompileOptions, compileRuleset } from './compile.js'
+export type { CompiledRuleset } from './compiled.js'
 export { rulesetWithCounters } from './counters.js'
 export { modelledMatches } from './matches/index.js'
+export { kernelProbability } from './matches/statistic.js'
 export { processPacket } from './process.js'
 export { NetfilterRuntime } from './runtime.js'
-export { staticEnv, type StaticEnvOptions } from './static-env.js'
-export { kernelProbability } from './matches/statistic.js'
+export { type StaticEnvOptions, staticEnv } from './static-env.js'
 export { modelledTargets } from './targets/index.js'
-export { tracePacket, traceLine, type TraceMode, type TraceOutcome } from './trace.js'
+export { type TraceMode, type TraceOutcome, traceLine, tracePacket } from './trace.js'
 export * from './types.js'
 
 export interface RuntimeInput {

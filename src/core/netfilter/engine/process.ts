@@ -6,8 +6,8 @@
  */
 import { connToEntry } from '../../conntrack/index.js'
 import { type Packet, withPacket } from '../../model/packet.js'
-import type { Chooser } from './chooser.js'
 import { endpointText as endpoint } from '../../net/endpoint.js'
+import type { Chooser } from './chooser.js'
 import { forward, type HookOutcome, input, output, postrouting, prerouting } from './hooks.js'
 import type { NetfilterRuntime } from './runtime.js'
 import type { PacketState } from './state.js'
@@ -19,7 +19,8 @@ export interface ProcessOptions {
 }
 
 function routeText(r: RouteDecision, p: Packet): string {
-  if (r.kind === 'local') return `route: ${p.dst} is local${r.iface ? ` (${r.iface})` : ''}: deliver via INPUT`
+  if (r.kind === 'local')
+    return `route: ${p.dst} is local${r.iface ? ` (${r.iface})` : ''}: deliver via INPUT`
   if (r.kind === 'forward') return `route: ${p.dst} via dev ${r.outIface}: forward`
   return `route: ${p.dst}: ${r.reason}`
 }
@@ -47,7 +48,9 @@ function finish(
     dnat,
     snat,
     masquerade: s.masquerade,
-    ...(v?.kind === 'reject' ? { rejectWith: v.with, ...(v.response ? { response: v.response } : {}) } : {}),
+    ...(v?.kind === 'reject'
+      ? { rejectWith: v.with, ...(v.response ? { response: v.response } : {}) }
+      : {}),
     ...(conn && s.ct?.info !== 'UNTRACKED' ? { conntrack: connToEntry(conn) } : {}),
     ...(dropped && outcome?.table ? { droppedAt: { hook: s.hook, table: outcome.table } } : {}),
   }
@@ -58,7 +61,12 @@ function step(s: PacketState, hooks: Hook[], fn: (s: PacketState) => HookOutcome
   hooks.push(s.hook)
   if (o.verdict.kind !== 'accept') {
     const table = o.table ?? 'nat'
-    s.events.push({ kind: 'verdict', hook: s.hook, table, text: `${o.verdict.kind.toUpperCase()} in ${table} ${s.hook}` })
+    s.events.push({
+      kind: 'verdict',
+      hook: s.hook,
+      table,
+      text: `${o.verdict.kind.toUpperCase()} in ${table} ${s.hook}`,
+    })
   }
   return o
 }
@@ -68,7 +76,8 @@ function fromWire(s: PacketState, packetIn: Packet, hooks: Hook[]): PacketResult
   if (o.verdict.kind !== 'accept') return finish(s, packetIn, hooks, o, 'dropped')
   const r = s.env.route(s.pkt)
   s.events.push({ kind: 'route', text: routeText(r, s.pkt) })
-  if (r.kind === 'unreachable') return finish(s, packetIn, hooks, { verdict: { kind: 'drop' } }, 'dropped')
+  if (r.kind === 'unreachable')
+    return finish(s, packetIn, hooks, { verdict: { kind: 'drop' } }, 'dropped')
   if (r.kind === 'local') {
     o = step(s, hooks, input)
     return finish(s, packetIn, hooks, o, 'local')
@@ -84,7 +93,8 @@ function fromWire(s: PacketState, packetIn: Packet, hooks: Hook[]): PacketResult
 function fromSocket(s: PacketState, packetIn: Packet, hooks: Hook[]): PacketResult {
   let r = s.env.route(s.pkt)
   s.events.push({ kind: 'route', text: routeText(r, s.pkt) })
-  if (r.kind === 'unreachable') return finish(s, packetIn, hooks, { verdict: { kind: 'drop' } }, 'dropped')
+  if (r.kind === 'unreachable')
+    return finish(s, packetIn, hooks, { verdict: { kind: 'drop' } }, 'dropped')
   s.pkt = withPacket(s.pkt, { outIface: r.kind === 'forward' ? r.outIface : 'lo' })
   const before = s.pkt.dst
   let o = step(s, hooks, output)
@@ -93,11 +103,13 @@ function fromSocket(s: PacketState, packetIn: Packet, hooks: Hook[]): PacketResu
     // ip_route_me_harder: a DNAT in OUTPUT re-routes the packet.
     r = s.env.route(s.pkt)
     s.events.push({ kind: 'route', text: `re-${routeText(r, s.pkt)}` })
-    if (r.kind === 'unreachable') return finish(s, packetIn, hooks, { verdict: { kind: 'drop' } }, 'dropped')
+    if (r.kind === 'unreachable')
+      return finish(s, packetIn, hooks, { verdict: { kind: 'drop' } }, 'dropped')
     s.pkt = withPacket(s.pkt, { outIface: r.kind === 'forward' ? r.outIface : 'lo' })
   }
   o = step(s, hooks, postrouting)
-  if (o.verdict.kind !== 'accept' || r.kind === 'forward') return finish(s, packetIn, hooks, o, 'output')
+  if (o.verdict.kind !== 'accept' || r.kind === 'forward')
+    return finish(s, packetIn, hooks, o, 'output')
   // Local destination: the packet loops through lo into PREROUTING and INPUT, keeping its
   // conntrack entry (nf_conntrack_in ignores a packet that already has one).
   s.pkt = withPacket(s.pkt, { inIface: 'lo', outIface: undefined })
@@ -109,7 +121,12 @@ function fromSocket(s: PacketState, packetIn: Packet, hooks: Hook[]): PacketResu
 }
 
 /** Walk one packet through one namespace. Mutates `rt` (conntrack, counters, recent lists). */
-export function processPacket(rt: NetfilterRuntime, env: NetfilterEnv, pkt: Packet, opts: ProcessOptions): PacketResult {
+export function processPacket(
+  rt: NetfilterRuntime,
+  env: NetfilterEnv,
+  pkt: Packet,
+  opts: ProcessOptions,
+): PacketResult {
   const s: PacketState = {
     pkt,
     hook: opts.start === 'output' ? 'OUTPUT' : 'PREROUTING',

@@ -4,8 +4,9 @@
  * addresses, optionally the addresses of each interface, and the interface forwarded packets
  * leave by. The cluster data plane replaces it with one computed from real routes.
  */
-import { cidrContains, parseAddr, parseCidr } from '../../net/ip.js'
+
 import type { Packet } from '../../model/packet.js'
+import { cidrContains, parseAddr, parseCidr } from '../../net/ip.js'
 import type { AddrType, NetfilterEnv, RouteDecision } from './types.js'
 
 export interface StaticEnvOptions {
@@ -23,7 +24,12 @@ const MULTICAST6 = parseCidr('ff00::/8')
 
 export function staticEnv(o: StaticEnvOptions): NetfilterEnv {
   const ifaceAddrs = o.ifaceAddrs ?? {}
-  const localSet = new Set(o.local.map((a) => parseAddr(a)).filter((a) => a !== undefined).map((a) => `${a.family}:${a.value}`))
+  const localSet = new Set(
+    o.local
+      .map((a) => parseAddr(a))
+      .filter((a) => a !== undefined)
+      .map((a) => `${a.family}:${a.value}`),
+  )
   for (const list of Object.values(ifaceAddrs)) {
     for (const c of list) {
       const a = parseAddr(c.split('/')[0] ?? '')
@@ -33,7 +39,8 @@ export function staticEnv(o: StaticEnvOptions): NetfilterEnv {
   const isLocal = (addr: string, dev?: string): boolean => {
     const a = parseAddr(addr)
     if (!a) return false
-    if ((LOOPBACK4 && cidrContains(LOOPBACK4, a)) || (a.family === 6 && a.value === 1n)) return dev === undefined || dev === 'lo'
+    if ((LOOPBACK4 && cidrContains(LOOPBACK4, a)) || (a.family === 6 && a.value === 1n))
+      return dev === undefined || dev === 'lo'
     if (!localSet.has(`${a.family}:${a.value}`)) return false
     const onDev = dev === undefined ? undefined : ifaceAddrs[dev]
     // With no per-interface addresses, --limit-iface cannot narrow the answer.
@@ -44,7 +51,8 @@ export function staticEnv(o: StaticEnvOptions): NetfilterEnv {
     if (!a) return 'UNSPEC'
     if (a.value === 0 || a.value === 0n) return 'UNSPEC'
     if (isLocal(addr, dev)) return 'LOCAL'
-    if ((MULTICAST4 && cidrContains(MULTICAST4, a)) || (MULTICAST6 && cidrContains(MULTICAST6, a))) return 'MULTICAST'
+    if ((MULTICAST4 && cidrContains(MULTICAST4, a)) || (MULTICAST6 && cidrContains(MULTICAST6, a)))
+      return 'MULTICAST'
     if (a.family === 4 && a.value === 0xffffffff) return 'BROADCAST'
     return 'UNICAST'
   }

@@ -10,7 +10,9 @@ import { processPacket } from './process.js'
 import type { NetfilterRuntime } from './runtime.js'
 import type { NetfilterEnv, PacketResult, StartHook, TraceEvent } from './types.js'
 
-export type TraceMode = { readonly kind: 'enumerate'; readonly limit?: number } | { readonly kind: 'sample'; readonly seed: number }
+export type TraceMode =
+  | { readonly kind: 'enumerate'; readonly limit?: number }
+  | { readonly kind: 'sample'; readonly seed: number }
 
 export interface TraceOutcome {
   readonly probability: number

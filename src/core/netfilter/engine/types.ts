@@ -82,7 +82,12 @@ export type TraceEvent =
   | { readonly kind: 'route'; readonly text: string }
   | { readonly kind: 'log'; readonly text: string }
   | { readonly kind: 'branch'; readonly text: string; readonly probability: number }
-  | { readonly kind: 'verdict'; readonly hook: Hook; readonly table: TableName; readonly text: string }
+  | {
+      readonly kind: 'verdict'
+      readonly hook: Hook
+      readonly table: TableName
+      readonly text: string
+    }
 
 /** Which hooks to walk: from the wire (PREROUTING) or from a local socket (OUTPUT). */
 export type StartHook = 'prerouting' | 'output'

@@ -28,7 +28,15 @@ function positionsOf(chain: CompiledChain, s: PacketState): readonly number[] | 
 }
 
 function unconditional(r: Rule): boolean {
-  return !r.src && !r.dst && !r.inIface && !r.outIface && !r.proto && !r.fragment && r.matches.length === 0
+  return (
+    !r.src &&
+    !r.dst &&
+    !r.inIface &&
+    !r.outIface &&
+    !r.proto &&
+    !r.fragment &&
+    r.matches.length === 0
+  )
 }
 
 function traceRule(s: PacketState, r: CompiledRule, hook: Hook): void {
@@ -39,7 +47,13 @@ function traceRule(s: PacketState, r: CompiledRule, hook: Hook): void {
 
 function policy(s: PacketState, table: CompiledTable, hook: Hook): Verdict {
   const base = table.chains.get(hook) as CompiledChain
-  s.events.push({ kind: 'rule', table: table.name, chain: hook, num: base.rules.length + 1, type: 'policy' })
+  s.events.push({
+    kind: 'rule',
+    table: table.name,
+    chain: hook,
+    num: base.rules.length + 1,
+    type: 'policy',
+  })
   s.rt.count(`${table.name}:${hook}`, s.pkt.length)
   return base.policy === 'DROP' ? { kind: 'drop' } : { kind: 'accept' }
 }
@@ -53,7 +67,13 @@ export function walkTable(s: PacketState, table: CompiledTable, hook: Hook): Ver
     const len = f.positions ? f.positions.length : f.chain.rules.length
     if (f.i >= len) {
       if (f.chain === base) return policy(s, table, hook)
-      s.events.push({ kind: 'rule', table: table.name, chain: f.chain.name, num: f.chain.rules.length + 1, type: 'return' })
+      s.events.push({
+        kind: 'rule',
+        table: table.name,
+        chain: f.chain.name,
+        num: f.chain.rules.length + 1,
+        type: 'return',
+      })
       const up = stack.pop()
       if (!up) return policy(s, table, hook)
       f = up

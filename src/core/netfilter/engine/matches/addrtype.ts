@@ -13,7 +13,11 @@ export function compileAddrtype(m: XtMatch, rule: Rule): Matcher[] {
   const o = new Opts('addrtype', m.options, rule)
   o.only(['--src-type', '--dst-type', '--limit-iface-in', '--limit-iface-out'])
   const dev = (s: PacketState) =>
-    o.has('--limit-iface-in') ? (s.pkt.inIface ?? '') : o.has('--limit-iface-out') ? (s.pkt.outIface ?? '') : undefined
+    o.has('--limit-iface-in')
+      ? (s.pkt.inIface ?? '')
+      : o.has('--limit-iface-out')
+        ? (s.pkt.outIface ?? '')
+        : undefined
   const out: Matcher[] = []
   for (const [name, field] of [
     ['--src-type', 'src'],

@@ -10,7 +10,7 @@ import { cidrContains, parseAddr, parseCidr } from '../../../net/ip.js'
 import type { Rule, XtMatch, XtOption } from '../../rule.js'
 import type { Matcher } from '../compiled.js'
 import type { PacketState } from '../state.js'
-import { Opts, inRange, parseRange } from './options.js'
+import { inRange, Opts, parseRange } from './options.js'
 
 /** The set of state names a packet has, as xt_conntrack computes its statebit. */
 export function stateNames(s: PacketState): Set<string> {
@@ -100,7 +100,11 @@ export function compileConntrack(m: XtMatch, rule: Rule): Matcher[] {
         out.push(stateMatcher(opt))
         break
       case '--ctstatus':
-        if (!(opt.values[0] ?? '').split(',').every((v) => v === 'NONE' || STATUS_BITS.includes(v as never)))
+        if (
+          !(opt.values[0] ?? '')
+            .split(',')
+            .every((v) => v === 'NONE' || STATUS_BITS.includes(v as never))
+        )
           throw o.unsupported(`--ctstatus ${opt.values[0]} is not modelled`)
         out.push(statusMatcher(opt))
         break
@@ -158,7 +162,14 @@ export function compileState(m: XtMatch, rule: Rule): Matcher[] {
   return opt ? [stateMatcher(opt)] : []
 }
 
-const PROTO_NUMBERS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, sctp: 132, icmpv6: 58, 'ipv6-icmp': 58 }
+const PROTO_NUMBERS: Record<string, number> = {
+  tcp: 6,
+  udp: 17,
+  icmp: 1,
+  sctp: 132,
+  icmpv6: 58,
+  'ipv6-icmp': 58,
+}
 
 export function protoNumber(name: string): number {
   return PROTO_NUMBERS[name.toLowerCase()] ?? Number(name)

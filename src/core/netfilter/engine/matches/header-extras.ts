@@ -5,7 +5,7 @@
  */
 import type { Rule, XtMatch } from '../../rule.js'
 import type { Matcher } from '../compiled.js'
-import { Opts, inRange, parseRange, parseValueMask } from './options.js'
+import { inRange, Opts, parseRange, parseValueMask } from './options.js'
 
 export function compileLength(m: XtMatch, rule: Rule): Matcher[] {
   const o = new Opts('length', m.options, rule)
@@ -45,7 +45,7 @@ export function compileDscp(m: XtMatch, rule: Rule): Matcher[] {
   const opt = o.get('--dscp')
   if (!opt) return []
   const v = Number(opt.values[0])
-  return [(s) => (((s.pkt.tos ?? 0) >> 2) === v) !== opt.negated]
+  return [(s) => ((s.pkt.tos ?? 0) >> 2 === v) !== opt.negated]
 }
 
 export function compilePkttype(m: XtMatch, rule: Rule): Matcher[] {
@@ -72,7 +72,19 @@ export function compileLimit(m: XtMatch, rule: Rule): Matcher[] {
   o.only(['--limit', '--limit-burst'])
   const [n = '3', unit = 'hour'] = (o.value('--limit') ?? '3/hour').split('/')
   const perSecond =
-    Number(n) / ({ second: 1, sec: 1, s: 1, minute: 60, min: 60, m: 60, hour: 3600, h: 3600, day: 86400, d: 86400 }[unit] ?? 3600)
+    Number(n) /
+    ({
+      second: 1,
+      sec: 1,
+      s: 1,
+      minute: 60,
+      min: 60,
+      m: 60,
+      hour: 3600,
+      h: 3600,
+      day: 86400,
+      d: 86400,
+    }[unit] ?? 3600)
   const burst = Number(o.value('--limit-burst') ?? '5')
   return [
     (s) => {

@@ -8,7 +8,14 @@ import type { Rule, XtMatch } from '../../rule.js'
 import type { Matcher } from '../compiled.js'
 import { compileAddrtype } from './addrtype.js'
 import { compileConntrack, compileState } from './conntrack.js'
-import { compileDscp, compileLength, compileLimit, compilePkttype, compileTos, compileTtl } from './header-extras.js'
+import {
+  compileDscp,
+  compileLength,
+  compileLimit,
+  compilePkttype,
+  compileTos,
+  compileTtl,
+} from './header-extras.js'
 import { compileIcmp, compileIcmp6 } from './icmp.js'
 import { compileIprange } from './iprange.js'
 import { compileIpvs } from './ipvs.js'

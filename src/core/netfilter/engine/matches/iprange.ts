@@ -4,8 +4,8 @@
  */
 import { parseAddr } from '../../../net/ip.js'
 import type { Rule, XtMatch } from '../../rule.js'
-import type { Matcher } from '../compiled.js'
 import { packetAddrs } from '../addr-cache.js'
+import type { Matcher } from '../compiled.js'
 import { Opts } from './options.js'
 
 export function compileIprange(m: XtMatch, rule: Rule): Matcher[] {

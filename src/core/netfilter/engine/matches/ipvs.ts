@@ -12,7 +12,8 @@ export function compileIpvs(m: XtMatch, rule: Rule): Matcher[] {
   const o = new Opts('ipvs', m.options, rule)
   const opt = o.get('--ipvs')
   for (const n of o.names()) {
-    if (n !== '--ipvs') throw o.unsupported(`ipvs option ${n} needs IPVS state, which this trace has not modelled`)
+    if (n !== '--ipvs')
+      throw o.unsupported(`ipvs option ${n} needs IPVS state, which this trace has not modelled`)
   }
   return opt ? [() => opt.negated] : []
 }

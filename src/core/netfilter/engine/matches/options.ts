@@ -36,7 +36,8 @@ export class Opts {
   /** Reject options the engine has no semantics for, naming them and the rule. */
   only(allowed: readonly string[]): void {
     for (const n of this.byName.keys()) {
-      if (!allowed.includes(n)) throw this.unsupported(`option ${n} of ${this.owner} is not modelled`)
+      if (!allowed.includes(n))
+        throw this.unsupported(`option ${n} of ${this.owner} is not modelled`)
     }
   }
 

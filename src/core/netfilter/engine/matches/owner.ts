@@ -5,7 +5,7 @@
  */
 import type { Rule, XtMatch } from '../../rule.js'
 import type { Matcher } from '../compiled.js'
-import { Opts, inRange, parseRange } from './options.js'
+import { inRange, Opts, parseRange } from './options.js'
 
 export function compileOwner(m: XtMatch, rule: Rule): Matcher[] {
   const o = new Opts('owner', m.options, rule)

@@ -28,7 +28,13 @@ function test(opt: XtOption, s: PacketState): boolean {
 
 export function compilePhysdev(m: XtMatch, rule: Rule): Matcher[] {
   const o = new Opts('physdev', m.options, rule)
-  o.only(['--physdev-in', '--physdev-out', '--physdev-is-in', '--physdev-is-out', '--physdev-is-bridged'])
+  o.only([
+    '--physdev-in',
+    '--physdev-out',
+    '--physdev-is-in',
+    '--physdev-is-out',
+    '--physdev-is-bridged',
+  ])
   const opts = m.options
   return [
     (s) => {

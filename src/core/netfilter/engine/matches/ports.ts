@@ -3,13 +3,22 @@
  * tcp, udp, sctp and multiport (xt_tcpudp.c, xt_sctp.c, xt_multiport.c). A port match never
  * matches a non-first fragment or a packet of another protocol.
  */
-import type { XtMatch } from '../../rule.js'
-import { TCP_FLAG_NAMES, type TcpFlag } from '../../../model/packet.js'
-import type { Matcher } from '../compiled.js'
-import { Opts, inRange, parseRange } from './options.js'
-import type { Rule } from '../../rule.js'
 
-const FLAG_BITS: Record<string, number> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128 }
+import { TCP_FLAG_NAMES, type TcpFlag } from '../../../model/packet.js'
+import type { Rule, XtMatch } from '../../rule.js'
+import type { Matcher } from '../compiled.js'
+import { inRange, Opts, parseRange } from './options.js'
+
+const FLAG_BITS: Record<string, number> = {
+  FIN: 1,
+  SYN: 2,
+  RST: 4,
+  PSH: 8,
+  ACK: 16,
+  URG: 32,
+  ECE: 64,
+  CWR: 128,
+}
 
 export function flagBits(list: string): number {
   if (list === 'ALL') return 0x3f
@@ -77,7 +86,9 @@ export function compileMultiport(m: XtMatch, rule: Rule): Matcher[] {
     const opt = o.get(name)
     if (!opt) continue
     const ranges = (opt.values[0] ?? '').split(',').map((t) => parseRange(t))
-    out.push((s) => pick(s.pkt).some((port) => ranges.some((r) => inRange(port, r))) !== opt.negated)
+    out.push(
+      (s) => pick(s.pkt).some((port) => ranges.some((r) => inRange(port, r))) !== opt.negated,
+    )
   }
   return out
 }

@@ -21,13 +21,27 @@ function maskedKey(addrText: string, maskText: string | undefined): string {
     const mask = maskText === undefined ? 0xffffffff : (parseIPv4(maskText) ?? 0xffffffff)
     return formatAddr({ family: 4, value: (a.value & mask) >>> 0 })
   }
-  const mask = maskText === undefined ? (1n << 128n) - 1n : (parseIPv6(maskText) ?? (1n << 128n) - 1n)
+  const mask =
+    maskText === undefined ? (1n << 128n) - 1n : (parseIPv6(maskText) ?? (1n << 128n) - 1n)
   return formatAddr({ family: 6, value: a.value & mask })
 }
 
 export function compileRecent(m: XtMatch, rule: Rule): Matcher[] {
   const o = new Opts('recent', m.options, rule)
-  o.only(['--set', '--rcheck', '--update', '--remove', '--seconds', '--reap', '--hitcount', '--rttl', '--name', '--mask', '--rsource', '--rdest'])
+  o.only([
+    '--set',
+    '--rcheck',
+    '--update',
+    '--remove',
+    '--seconds',
+    '--reap',
+    '--hitcount',
+    '--rttl',
+    '--name',
+    '--mask',
+    '--rsource',
+    '--rdest',
+  ])
   const cmd = ['--set', '--rcheck', '--update', '--remove'].find((n) => o.has(n))
   if (!cmd) throw o.unsupported('recent needs one of --set, --rcheck, --update, --remove')
   const invert = o.get(cmd)?.negated ?? false
@@ -38,7 +52,9 @@ export function compileRecent(m: XtMatch, rule: Rule): Matcher[] {
   const reap = o.has('--reap')
   const mask = o.value('--mask')
   const useDst = o.has('--rdest')
-  return [(s) => recentMatch(s, { cmd, invert, name, seconds, hitcount, useTtl, reap, mask, useDst })]
+  return [
+    (s) => recentMatch(s, { cmd, invert, name, seconds, hitcount, useTtl, reap, mask, useDst }),
+  ]
 }
 
 interface RecentSpec {
@@ -55,7 +71,10 @@ interface RecentSpec {
 
 function recentMatch(s: PacketState, r: RecentSpec): boolean {
   let list = s.rt.recent.get(r.name)
-  if (!list) s.rt.recent.set(r.name, (list = new Map()))
+  if (!list) {
+    list = new Map()
+    s.rt.recent.set(r.name, list)
+  }
   const key = maskedKey(r.useDst ? s.pkt.dst : s.pkt.src, r.mask)
   const ttl = r.useDst ? 0 : s.pkt.ttl
   const now = s.rt.now

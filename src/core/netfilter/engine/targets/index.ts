@@ -34,7 +34,11 @@ export function modelledTargets(): readonly string[] {
   return Object.keys(COMPILERS)
 }
 
-export function compileTarget(t: XtTarget | undefined, rule: Rule, hasChain: (name: string) => boolean): CompiledTarget {
+export function compileTarget(
+  t: XtTarget | undefined,
+  rule: Rule,
+  hasChain: (name: string) => boolean,
+): CompiledTarget {
   if (!t) return { kind: 'none' }
   if (t.name === 'ACCEPT' || t.name === 'DROP' || t.name === 'RETURN') {
     return { kind: 'verdict', verdict: t.name }
@@ -43,7 +47,10 @@ export function compileTarget(t: XtTarget | undefined, rule: Rule, hasChain: (na
   const compiler = COMPILERS[t.name]
   let run: (s: PacketState) => TargetResult
   try {
-    if (!compiler) throw new Opts(t.name, t.options, rule).unsupported(`target -j ${t.name} is not modelled by the engine`)
+    if (!compiler)
+      throw new Opts(t.name, t.options, rule).unsupported(
+        `target -j ${t.name} is not modelled by the engine`,
+      )
     run = compiler(t, rule)
   } catch (e) {
     run = () => {

@@ -28,7 +28,12 @@ export function compileLogTarget(t: XtTarget, rule: Rule): (s: PacketState) => T
   const prefix = o.value(t.name === 'NFLOG' ? '--nflog-prefix' : '--log-prefix') ?? ''
   const group = o.value('--nflog-group') ?? '0'
   return (s) => {
-    const where = t.name === 'NFLOG' ? `NFLOG group ${group}: ` : t.name === 'TRACE' ? 'TRACE enabled: ' : 'LOG: '
+    const where =
+      t.name === 'NFLOG'
+        ? `NFLOG group ${group}: `
+        : t.name === 'TRACE'
+          ? 'TRACE enabled: '
+          : 'LOG: '
     s.events.push({ kind: 'log', text: `${where}${kernelLogLine(s, prefix)}` })
     return { kind: 'continue' }
   }

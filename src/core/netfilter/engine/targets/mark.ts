@@ -40,7 +40,15 @@ export function compileMarkTarget(t: XtTarget, rule: Rule): (s: PacketState) => 
 
 export function compileConnmarkTarget(t: XtTarget, rule: Rule): (s: PacketState) => TargetResult {
   const o = new Opts('CONNMARK', t.options, rule)
-  o.only(['--set-xmark', '--save-mark', '--restore-mark', '--nfmask', '--ctmask', '--mask', '--set-mark'])
+  o.only([
+    '--set-xmark',
+    '--save-mark',
+    '--restore-mark',
+    '--nfmask',
+    '--ctmask',
+    '--mask',
+    '--set-mark',
+  ])
   const num = (n: string, d: number) => (o.has(n) ? Number(o.value(n)) >>> 0 : d)
   const all = 0xffffffff
   const mask = num('--mask', all)
@@ -54,7 +62,9 @@ export function compileConnmarkTarget(t: XtTarget, rule: Rule): (s: PacketState)
     } else if (o.has('--restore-mark')) {
       s.pkt = withPacket(s.pkt, { mark: ((s.pkt.mark & ~nfmask) ^ (conn.mark & ctmask)) >>> 0 })
     } else {
-      const { value, mask: m } = parseValueMask(o.value('--set-xmark') ?? o.value('--set-mark') ?? '0')
+      const { value, mask: m } = parseValueMask(
+        o.value('--set-xmark') ?? o.value('--set-mark') ?? '0',
+      )
       conn.mark = ((conn.mark & ~m) ^ value) >>> 0
     }
     return CONTINUE

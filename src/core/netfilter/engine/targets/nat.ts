@@ -43,7 +43,11 @@ export function parseNatRange(text: string): NatRange {
 }
 
 function flags(o: Opts): Pick<NatRange, 'random' | 'randomFully' | 'persistent'> {
-  return { random: o.has('--random'), randomFully: o.has('--random-fully'), persistent: o.has('--persistent') }
+  return {
+    random: o.has('--random'),
+    randomFully: o.has('--random-fully'),
+    persistent: o.has('--persistent'),
+  }
 }
 
 function bind(s: PacketState, manip: 'src' | 'dst', range: NatRange, o: Opts): TargetResult {
@@ -91,7 +95,11 @@ export function compileNatTarget(t: XtTarget, rule: Rule): (s: PacketState) => T
       return (s) => {
         const fam = s.pkt.family
         const local =
-          s.hook === 'OUTPUT' ? (fam === 4 ? '127.0.0.1' : '::1') : s.env.primaryAddress(s.pkt.inIface ?? '', fam)
+          s.hook === 'OUTPUT'
+            ? fam === 4
+              ? '127.0.0.1'
+              : '::1'
+            : s.env.primaryAddress(s.pkt.inIface ?? '', fam)
         if (!local) return { kind: 'drop' }
         const range: NatRange = {
           minAddr: local,

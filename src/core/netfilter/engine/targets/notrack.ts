@@ -11,7 +11,8 @@ import type { PacketState } from '../state.js'
 export function compileNotrackTarget(t: XtTarget, rule: Rule): (s: PacketState) => TargetResult {
   const o = new Opts(t.name, t.options, rule)
   if (t.name === 'CT') o.only(['--notrack'])
-  if (t.name === 'CT' && !o.has('--notrack')) throw o.unsupported('CT without --notrack is not modelled')
+  if (t.name === 'CT' && !o.has('--notrack'))
+    throw o.unsupported('CT without --notrack is not modelled')
   return (s) => {
     s.ct = { conn: undefined, dir: 'original', info: 'UNTRACKED' }
     return { kind: 'continue' }

@@ -65,7 +65,8 @@ export function compileRejectTarget(t: XtTarget, rule: Rule): (s: PacketState) =
   o.only(['--reject-with'])
   return (s) => {
     const fam = s.pkt.family
-    const withText = o.value('--reject-with') ?? (fam === 4 ? 'icmp-port-unreachable' : 'icmp6-port-unreachable')
+    const withText =
+      o.value('--reject-with') ?? (fam === 4 ? 'icmp-port-unreachable' : 'icmp6-port-unreachable')
     if (withText === 'tcp-reset') {
       // tcp-reset on a non-TCP packet sends nothing; the packet is still dropped.
       const response = s.pkt.proto === 6 ? tcpReset(s.pkt) : undefined
@@ -75,7 +76,9 @@ export function compileRejectTarget(t: XtTarget, rule: Rule): (s: PacketState) =
     if (!code) throw o.unsupported(`--reject-with ${withText} is not modelled`)
     // The kernel never answers an ICMP error with an ICMP error.
     const isError = s.pkt.inner !== undefined
-    const response = isError ? undefined : icmpError(s.pkt, s.env.icmpSource(s.pkt), code[0], code[1])
+    const response = isError
+      ? undefined
+      : icmpError(s.pkt, s.env.icmpSource(s.pkt), code[0], code[1])
     return { kind: 'reject', with: withText, ...(response ? { response } : {}) }
   }
 }
