@@ -31,6 +31,26 @@ export interface IpSetMember {
   readonly nomatch: boolean
 }
 
+/**
+ * What `ipset list` shows besides the save form, computed by the kernel. Kept when a set is read
+ * from a listing so that printing it again is byte for byte.
+ */
+export interface IpSetListing {
+  /** The type revision the kernel chose (`Revision:`). */
+  readonly revision: number
+  /** `Size in memory:` in bytes. */
+  readonly sizeInMemory: number
+  /** `References:`: list:set sets and iptables rules that use the set. */
+  readonly references: number
+  /**
+   * `Number of entries:` as the kernel counted it (it may count timed-out entries that are no
+   * longer listed but not yet garbage-collected).
+   */
+  readonly entries: number
+  /** A terse listing (`ipset list -t`): no `Members:` section, so the model has no members. */
+  readonly terse?: boolean
+}
+
 export interface IpSet {
   readonly name: string
   readonly type: IpSetType
@@ -39,4 +59,6 @@ export interface IpSet {
   /** Create options after the family, in print order (hashsize, maxelem, timeout, …). */
   readonly options: readonly IpSetOption[]
   readonly members: readonly IpSetMember[]
+  /** Present when the set was read from `ipset list` output. */
+  readonly listing?: IpSetListing
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { parseIpsetSave } from '../../ipset/index.js'
 import type { Packet } from '../../model/packet.js'
 import { parseIptablesSave, printIptablesSave } from '../iptables-save/index.js'
 import { createRuntime, rulesetWithCounters, staticEnv, traceLine, tracePacket } from './index.js'
@@ -427,6 +428,47 @@ COMMIT
         code: 'KPATH_UNSUPPORTED',
         location: expect.objectContaining({ line: 6 }),
       }),
+    )
+  })
+})
+
+describe('ipsets (kube-router pod egress, seed 001)', () => {
+  // kube-router masquerades pod traffic leaving the pod network, except to other pods and nodes.
+  const text = `*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A POSTROUTING -m set --match-set kube-router-pod-subnets src -m set ! --match-set kube-router-pod-subnets dst -m set ! --match-set kube-router-node-ips dst -j MASQUERADE --random-fully
+COMMIT
+`
+  const sets = parseIpsetSave(
+    `create kube-router-pod-subnets hash:net family inet hashsize 1024 maxelem 65536 timeout 0
+add kube-router-pod-subnets 10.233.64.0/24 timeout 0
+add kube-router-pod-subnets 10.233.65.0/24 timeout 0
+create kube-router-node-ips hash:ip family inet hashsize 1024 maxelem 65536 timeout 0
+add kube-router-node-ips 192.168.0.2 timeout 0
+add kube-router-node-ips 192.168.0.3 timeout 0
+`,
+    { file: 'sets' },
+  )
+  const rt = createRuntime({ ruleset: rs(text), ipsets: sets })
+
+  it.each([
+    ['10.233.64.5', '8.8.8.8', true],
+    ['10.233.64.5', '10.233.65.9', false],
+    ['10.233.64.5', '192.168.0.3', false],
+    ['172.16.0.5', '8.8.8.8', false],
+  ])('%s → %s masqueraded: %s', (src, dst, masq) => {
+    const [o] = tracePacket(rt, env, tcp(src, dst, 443), 'prerouting')
+    expect(o!.result.masquerade).toBe(masq)
+    expect(o!.result.packetOut.src).toBe(masq ? NODE : src)
+  })
+
+  it('a set that was never loaded fails loudly when a packet reaches its rule', () => {
+    const bare = createRuntime({ ruleset: rs(text) })
+    expect(() => tracePacket(bare, env, tcp('10.233.64.5', '8.8.8.8', 443), 'prerouting')).toThrow(
+      expect.objectContaining({ code: 'KPATH_UNSUPPORTED' }),
     )
   })
 })

@@ -31,8 +31,27 @@ COMMIT
 COMMIT
 `
 
-function tcp(src: string, sport: number, dst: string, dport: number, flags: Packet['tcpFlags'], inIface: string): Packet {
-  return { family: 4, src, dst, proto: 6, sport, dport, tcpFlags: flags, ttl: 64, length: 60, mark: 0, inIface }
+function tcp(
+  src: string,
+  sport: number,
+  dst: string,
+  dport: number,
+  flags: Packet['tcpFlags'],
+  inIface: string,
+): Packet {
+  return {
+    family: 4,
+    src,
+    dst,
+    proto: 6,
+    sport,
+    dport,
+    tcpFlags: flags,
+    ttl: 64,
+    length: 60,
+    mark: 0,
+    inIface,
+  }
 }
 
 function step(rt: NetfilterRuntime, p: Packet, start: StartHook = 'prerouting') {
@@ -42,7 +61,9 @@ function step(rt: NetfilterRuntime, p: Packet, start: StartHook = 'prerouting') 
 }
 
 function ctstates(o: ReturnType<typeof step>): string[] {
-  return o.result.events.filter((e) => e.kind === 'conntrack').map((e) => (e as { text: string }).text.split(' ')[0] ?? '')
+  return o.result.events
+    .filter((e) => e.kind === 'conntrack')
+    .map((e) => (e as { text: string }).text.split(' ')[0] ?? '')
 }
 
 describe('a TCP connection through DNAT and MASQUERADE', () => {
@@ -51,22 +72,41 @@ describe('a TCP connection through DNAT and MASQUERADE', () => {
     const client = '10.1.0.5'
     const syn = step(rt, tcp(client, 40000, '10.96.0.50', 80, ['SYN'], 'cni0'))
     expect(ctstates(syn)).toEqual(['NEW'])
-    expect(syn.result.packetOut).toMatchObject({ src: NODE, sport: 40000, dst: '10.244.2.6', dport: 8080 })
-    expect(syn.result.conntrack).toMatchObject({ tcpState: 'SYN_SENT', status: { seenReply: false, assured: false } })
+    expect(syn.result.packetOut).toMatchObject({
+      src: NODE,
+      sport: 40000,
+      dst: '10.244.2.6',
+      dport: 8080,
+    })
+    expect(syn.result.conntrack).toMatchObject({
+      tcpState: 'SYN_SENT',
+      status: { seenReply: false, assured: false },
+    })
     rt = syn.runtime
 
     const synack = step(rt, tcp('10.244.2.6', 8080, NODE, 40000, ['SYN', 'ACK'], 'eth0'))
     expect(ctstates(synack)).toEqual(['ESTABLISHED'])
     // The reply is un-SNATed in PREROUTING and un-DNATed in POSTROUTING, without the nat table.
-    expect(synack.result.packetOut).toMatchObject({ src: '10.96.0.50', sport: 80, dst: client, dport: 40000 })
+    expect(synack.result.packetOut).toMatchObject({
+      src: '10.96.0.50',
+      sport: 80,
+      dst: client,
+      dport: 40000,
+    })
     expect(synack.result.events.some((e) => e.kind === 'rule' && e.table === 'nat')).toBe(false)
-    expect(synack.result.conntrack).toMatchObject({ tcpState: 'SYN_RECV', status: { seenReply: true } })
+    expect(synack.result.conntrack).toMatchObject({
+      tcpState: 'SYN_RECV',
+      status: { seenReply: true },
+    })
     rt = synack.runtime
 
     const ack = step(rt, tcp(client, 40000, '10.96.0.50', 80, ['ACK'], 'cni0'))
     expect(ctstates(ack)).toEqual(['ESTABLISHED'])
     expect(ack.result.packetOut).toMatchObject({ src: NODE, dst: '10.244.2.6', dport: 8080 })
-    expect(ack.result.conntrack).toMatchObject({ tcpState: 'ESTABLISHED', status: { assured: true } })
+    expect(ack.result.conntrack).toMatchObject({
+      tcpState: 'ESTABLISHED',
+      status: { assured: true },
+    })
     rt = ack.runtime
 
     const data = step(rt, tcp('10.244.2.6', 8080, NODE, 40000, ['PSH', 'ACK'], 'eth0'))
@@ -111,6 +151,11 @@ describe('ICMP errors', () => {
     expect(ctstates(r)).toEqual(['RELATED'])
     expect(r.result.verdict).toBe('ACCEPT')
     expect(r.result.packetOut.dst).toBe('10.1.0.5')
-    expect(r.result.packetOut.inner).toMatchObject({ src: '10.1.0.5', sport: 40000, dst: '10.96.0.50', dport: 80 })
+    expect(r.result.packetOut.inner).toMatchObject({
+      src: '10.1.0.5',
+      sport: 40000,
+      dst: '10.96.0.50',
+      dport: 80,
+    })
   })
 })

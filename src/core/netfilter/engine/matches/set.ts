@@ -1,7 +1,7 @@
 /**
  * @module core/netfilter/engine/matches/set
  * `-m set --match-set NAME src,dst` (xt_set.c): membership in an ipset, with `nomatch`
- * elements excluding their prefix unless `--return-nomatch` asks for them.
+ * elements excluding their prefix; `--return-nomatch` swaps the answers of nomatch-capable sets.
  */
 import type { SetDir } from '../../../ipset/index.js'
 import type { Rule, XtMatch } from '../../rule.js'
@@ -26,9 +26,9 @@ export function compileSet(m: XtMatch, rule: Rule): Matcher[] {
       if (!s.rt.ipsets.has(setName)) {
         throw o.unsupported(`ipset ${setName} does not exist; load it with --ipset`)
       }
-      const r = s.rt.ipsets.test(setName, s.pkt, dirs)
-      const hit = r === 'match' || (r === 'nomatch' && returnNomatch)
-      return hit !== ms.negated
+      // xt_set: --return-nomatch swaps the answers of a nomatch-capable set (a plain hit then
+      // does not match), and inside a list:set the swap happens per member set; the db decides.
+      return s.rt.ipsets.matchSet(setName, s.pkt, dirs, { returnNomatch }) !== ms.negated
     },
   ]
 }
