@@ -14,6 +14,38 @@ export type ProtoName = keyof typeof PROTO
 export const TCP_FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR'] as const
 export type TcpFlag = (typeof TCP_FLAG_NAMES)[number]
 
+/**
+ * SCTP chunk types by the names the kernel gives them (SCTP_CID_* in include/linux/sctp.h, the
+ * names nf_conntrack_proto_sctp's state table uses), with their type numbers (RFC 9260 3.2,
+ * RFC 4895 AUTH, RFC 5061 ASCONF, RFC 3758 FORWARD TSN, RFC 6525 RE-CONFIG, RFC 8260 I-DATA).
+ */
+export const SCTP_CHUNK_TYPES = {
+  DATA: 0,
+  INIT: 1,
+  INIT_ACK: 2,
+  SACK: 3,
+  HEARTBEAT: 4,
+  HEARTBEAT_ACK: 5,
+  ABORT: 6,
+  SHUTDOWN: 7,
+  SHUTDOWN_ACK: 8,
+  ERROR: 9,
+  COOKIE_ECHO: 10,
+  COOKIE_ACK: 11,
+  ECN_ECNE: 12,
+  ECN_CWR: 13,
+  SHUTDOWN_COMPLETE: 14,
+  AUTH: 0x0f,
+  I_DATA: 0x40,
+  ASCONF_ACK: 0x80,
+  RECONF: 0x82,
+  PAD: 0x84,
+  FWD_TSN: 0xc0,
+  ASCONF: 0xc1,
+  I_FWD_TSN: 0xc2,
+} as const
+export type SctpChunk = keyof typeof SCTP_CHUNK_TYPES
+
 export interface Packet {
   readonly family: Family
   /** Source and destination addresses in canonical text form. */
@@ -25,6 +57,12 @@ export interface Packet {
   readonly dport?: number
   /** TCP flags set in this segment. */
   readonly tcpFlags?: readonly TcpFlag[]
+  /**
+   * SCTP: the chunks this packet bundles, in wire order (conntrack reads every one). Without it
+   * a packet counts as a lone INIT when it would start a connection and as a lone DATA chunk
+   * otherwise: the opening and the bulk of an association. Verification tags are not carried.
+   */
+  readonly sctpChunks?: readonly SctpChunk[]
   /** ICMP type, code and echo identifier. */
   readonly icmpType?: number
   readonly icmpCode?: number

@@ -14,12 +14,16 @@
  * The nat table is walked only for a connection's first packet (nf_nat_inet_fn, IP_CT_NEW);
  * if no rule binds a NAT, a null binding is set up. Every packet is then rewritten from the
  * binding (nf_nat_packet), which is how replies are un-NATed without any rule.
+ *
+ * nft base chains join in by priority (nft/hook.ts): filter and route chains between the steps
+ * below, nat chains inside the NAT step next to the iptables nat table.
  */
 import { natPacket, nullBinding } from '../../conntrack/index.js'
 import { endpointText as endpoint } from '../../net/endpoint.js'
 import type { TableName } from '../rule.js'
+import { type HookStep, runNatChains, withNftChains } from './nft/hook.js'
 import type { PacketState } from './state.js'
-import type { Hook, Verdict } from './types.js'
+import type { Hook, HookTable, Verdict } from './types.js'
 import { walkTable } from './walk.js'
 
 const ACCEPT: Verdict = { kind: 'accept' }
@@ -27,7 +31,7 @@ const ACCEPT: Verdict = { kind: 'accept' }
 /** Result of one hook: the verdict, and (when not accepted) which table gave it. */
 export interface HookOutcome {
   readonly verdict: Verdict
-  readonly table?: TableName
+  readonly table?: HookTable
 }
 
 function walk(s: PacketState, table: TableName, hook: Hook): Verdict {
@@ -42,20 +46,20 @@ export function conntrackIn(s: PacketState, hook: Hook): void {
   s.ct = { conn: hit.conn, dir: hit.dir, info: hit.info }
   const c = hit.conn
   const text = c
-    ? `${hit.info} ${hit.dir} ${c.orig.src}${c.orig.sport === undefined ? '' : `:${c.orig.sport}`} > ${c.orig.dst}${c.orig.dport === undefined ? '' : `:${c.orig.dport}`}${c.tcpState ? ` ${c.tcpState}` : ''}`
+    ? `${hit.info} ${hit.dir} ${c.orig.src}${c.orig.sport === undefined ? '' : `:${c.orig.sport}`} > ${c.orig.dst}${c.orig.dport === undefined ? '' : `:${c.orig.dport}`}${c.tcpState ? ` ${c.tcpState}` : c.sctpState ? ` ${c.sctpState}` : ''}`
     : `${hit.info}: no connection`
   s.events.push({ kind: 'conntrack', hook, text })
 }
 
-/** The nat table at a hook: walk it for a new connection, then mangle the packet. */
-function natHook(s: PacketState, hook: Hook, manip: 'src' | 'dst'): Verdict {
+/** The nat table (and nft nat chains) at a hook: walk them for a new connection, then mangle. */
+function natHook(s: PacketState, hook: Hook, manip: 'src' | 'dst'): HookOutcome {
   const ct = s.ct
   const conn = ct?.conn
-  if (!conn || !ct || ct.info === 'UNTRACKED' || ct.info === 'INVALID') return ACCEPT
+  if (!conn || !ct || ct.info === 'UNTRACKED' || ct.info === 'INVALID') return { verdict: ACCEPT }
   const done = manip === 'src' ? conn.status.srcNatDone : conn.status.dstNatDone
   if ((ct.info === 'NEW' || ct.info === 'RELATED') && ct.dir === 'original' && !done) {
-    const v = walk(s, 'nat', hook)
-    if (v.kind !== 'accept') return v
+    const o = runNatChains(s, hook, manip, () => walk(s, 'nat', hook))
+    if (o.verdict.kind !== 'accept') return o
     const bound = manip === 'src' ? conn.status.srcNatDone : conn.status.dstNatDone
     if (!bound) nullBinding(s.rt.conntrack, conn, manip, () => s.chooser.pick(1 << 30) / (1 << 30))
   }
@@ -75,20 +79,16 @@ function natHook(s: PacketState, hook: Hook, manip: 'src' | 'dst'): Verdict {
       text: `${manip === 'dst' ? 'DNAT' : 'un-SNAT'} ${endpoint(before.dst, before.dport)} -> ${endpoint(s.pkt.dst, s.pkt.dport)}`,
     })
   }
-  return ACCEPT
+  return { verdict: ACCEPT }
 }
 
-/** Run the steps of a hook in order; stop at the first verdict that is not ACCEPT. */
-function run(
-  s: PacketState,
-  hook: Hook,
-  steps: readonly (TableName | (() => Verdict))[],
-): HookOutcome {
+/** Run the steps of a hook in priority order; stop at the first verdict that is not ACCEPT. */
+function run(s: PacketState, hook: Hook, steps: readonly HookStep[]): HookOutcome {
   s.hook = hook
-  for (const step of steps) {
-    const v = typeof step === 'string' ? walk(s, step, hook) : step()
-    if (v.kind !== 'accept')
-      return { verdict: v, ...(typeof step === 'string' ? { table: step } : { table: 'nat' }) }
+  for (const [, step] of withNftChains(s, hook, steps)) {
+    const r = typeof step === 'string' ? { verdict: walk(s, step, hook), table: step } : step()
+    const o: HookOutcome = 'verdict' in r ? r : { verdict: r }
+    if (o.verdict.kind !== 'accept') return { verdict: o.verdict, table: o.table ?? 'nat' }
   }
   return { verdict: ACCEPT }
 }
@@ -108,46 +108,70 @@ function confirm(s: PacketState): Verdict {
   return ACCEPT
 }
 
+/** The kernel's priorities of the steps (NF_IP_PRI_*; confirm runs last, at INT_MAX). */
+const RAW = -300
+const CONNTRACK = -200
+const MANGLE = -150
+const NAT_DST = -100
+const FILTER = 0
+const SECURITY = 50
+const NAT_SRC = 100
+const CONFIRM = 2 ** 31 - 1
+
 export function prerouting(s: PacketState, skipConntrack = false): HookOutcome {
   return run(s, 'PREROUTING', [
-    'raw',
-    () => {
-      if (!skipConntrack) conntrackIn(s, 'PREROUTING')
-      return ACCEPT
-    },
-    'mangle',
-    () => natHook(s, 'PREROUTING', 'dst'),
+    [RAW, 'raw'],
+    [
+      CONNTRACK,
+      () => {
+        if (!skipConntrack) conntrackIn(s, 'PREROUTING')
+        return ACCEPT
+      },
+    ],
+    [MANGLE, 'mangle'],
+    [NAT_DST, () => natHook(s, 'PREROUTING', 'dst')],
   ])
 }
 
 export function input(s: PacketState): HookOutcome {
   return run(s, 'INPUT', [
-    'mangle',
-    'filter',
-    'security',
-    () => natHook(s, 'INPUT', 'src'),
-    () => confirm(s),
+    [MANGLE, 'mangle'],
+    [FILTER, 'filter'],
+    [SECURITY, 'security'],
+    [NAT_SRC, () => natHook(s, 'INPUT', 'src')],
+    [CONFIRM, () => confirm(s)],
   ])
 }
 
 export function forward(s: PacketState): HookOutcome {
-  return run(s, 'FORWARD', ['mangle', 'filter', 'security'])
+  return run(s, 'FORWARD', [
+    [MANGLE, 'mangle'],
+    [FILTER, 'filter'],
+    [SECURITY, 'security'],
+  ])
 }
 
 export function output(s: PacketState): HookOutcome {
   return run(s, 'OUTPUT', [
-    'raw',
-    () => {
-      conntrackIn(s, 'OUTPUT')
-      return ACCEPT
-    },
-    'mangle',
-    () => natHook(s, 'OUTPUT', 'dst'),
-    'filter',
-    'security',
+    [RAW, 'raw'],
+    [
+      CONNTRACK,
+      () => {
+        conntrackIn(s, 'OUTPUT')
+        return ACCEPT
+      },
+    ],
+    [MANGLE, 'mangle'],
+    [NAT_DST, () => natHook(s, 'OUTPUT', 'dst')],
+    [FILTER, 'filter'],
+    [SECURITY, 'security'],
   ])
 }
 
 export function postrouting(s: PacketState): HookOutcome {
-  return run(s, 'POSTROUTING', ['mangle', () => natHook(s, 'POSTROUTING', 'src'), () => confirm(s)])
+  return run(s, 'POSTROUTING', [
+    [MANGLE, 'mangle'],
+    [NAT_SRC, () => natHook(s, 'POSTROUTING', 'src')],
+    [CONFIRM, () => confirm(s)],
+  ])
 }

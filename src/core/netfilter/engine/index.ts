@@ -1,14 +1,18 @@
 /**
  * @module core/netfilter/engine
- * The netfilter engine: walk packets through a namespace's iptables ruleset with the kernel's
- * hook order, conntrack and NAT. Start with {@link createRuntime} and {@link tracePacket}.
+ * The netfilter engine: walk packets through a namespace's iptables ruleset (and nftables
+ * ruleset) with the kernel's hook order, conntrack and NAT. Start with {@link createRuntime} and
+ * {@link tracePacket}.
  */
 import { type ConntrackConfig, ConntrackTable } from '../../conntrack/index.js'
 import type { ConntrackEntry } from '../../conntrack/model.js'
 import { createIpSetDb } from '../../ipset/index.js'
 import type { IpSet } from '../../ipset/model.js'
+import type { NftRuleset } from '../nft/model.js'
 import type { Ruleset } from '../rule.js'
 import { compileRuleset } from './compile.js'
+import { compileNft } from './nft/compile.js'
+import { NftState } from './nft/state.js'
 import { NetfilterRuntime } from './runtime.js'
 
 export { type Chooser, type Decision, enumerate, SampleChooser } from './chooser.js'
@@ -17,6 +21,12 @@ export type { CompiledRuleset } from './compiled.js'
 export { rulesetWithCounters } from './counters.js'
 export { modelledMatches } from './matches/index.js'
 export { kernelProbability } from './matches/statistic.js'
+export {
+  type CompiledNft,
+  compileNft,
+  NftState,
+  numgenProbability,
+} from './nft/index.js'
 export { processPacket } from './process.js'
 export { NetfilterRuntime } from './runtime.js'
 export { type StaticEnvOptions, staticEnv } from './static-env.js'
@@ -26,6 +36,8 @@ export * from './types.js'
 
 export interface RuntimeInput {
   readonly ruleset: Ruleset
+  /** The namespace's nftables ruleset (`nft list ruleset`), run alongside the iptables one. */
+  readonly nft?: NftRuleset
   readonly ipsets?: readonly IpSet[]
   readonly conntrack?: readonly ConntrackEntry[]
   readonly conntrackConfig?: ConntrackConfig
@@ -37,6 +49,7 @@ export interface RuntimeInput {
 
 /** Compile a namespace's netfilter state into a runtime ready to walk packets. */
 export function createRuntime(input: RuntimeInput): NetfilterRuntime {
+  const now = input.now ?? 0
   return new NetfilterRuntime(
     compileRuleset(input.ruleset, { index: input.index !== false }),
     ConntrackTable.from(input.conntrack ?? [], input.conntrackConfig),
@@ -45,6 +58,7 @@ export function createRuntime(input: RuntimeInput): NetfilterRuntime {
     undefined,
     undefined,
     undefined,
-    input.now ?? 0,
+    now,
+    input.nft ? new NftState(compileNft(input.nft), now) : undefined,
   )
 }

@@ -8,6 +8,7 @@ import type { ConntrackTable } from '../../conntrack/index.js'
 import type { IpSetDb } from '../../ipset/index.js'
 import type { Counters } from '../rule.js'
 import type { CompiledRuleset } from './compiled.js'
+import type { NftState } from './nft/state.js'
 
 /** One address in a `-m recent` list: the times (seconds) it was seen, newest last, and its TTL. */
 export interface RecentEntry {
@@ -30,6 +31,8 @@ export class NetfilterRuntime {
     readonly nfacct = new Map<string, Counters>(),
     /** The clock, in seconds, that timeouts and `recent --seconds` read. */
     public now = 0,
+    /** The namespace's nftables ruleset and its dynamic state (sets, numgen), if it has one. */
+    public nft: NftState | undefined = undefined,
   ) {}
 
   fork(): NetfilterRuntime {
@@ -44,6 +47,7 @@ export class NetfilterRuntime {
       new Map(this.nth),
       new Map([...this.nfacct].map(([k, c]) => [k, { ...c }])),
       this.now,
+      this.nft?.fork(),
     )
   }
 

@@ -22,6 +22,12 @@ export const HOOK_TABLES: Readonly<Record<Hook, readonly TableName[]>> = {
   POSTROUTING: ['mangle', 'nat'],
 }
 
+/** An nft chain as traces and verdicts name it: `family table chain`. */
+export type NftChainLabel = `${'ip' | 'ip6' | 'inet' | 'arp' | 'bridge' | 'netdev'} ${string}`
+
+/** Where a hook's verdict came from: an iptables table, or an nft base chain. */
+export type HookTable = TableName | NftChainLabel
+
 /** How a table walk ended. `reject` carries the packet the REJECT target sends back. */
 export type Verdict =
   | { readonly kind: 'accept' }
@@ -85,7 +91,25 @@ export type TraceEvent =
   | {
       readonly kind: 'verdict'
       readonly hook: Hook
-      readonly table: TableName
+      readonly table: HookTable
+      readonly text: string
+    }
+  /**
+   * A step in an nft chain, as `nft monitor trace` prints it; `text` is the whole line
+   * (`trace id 1a2b3c4d ip kube-proxy services rule … (verdict goto …)`).
+   */
+  | {
+      readonly kind: 'nft'
+      readonly hook: Hook
+      /** `family table chain` */
+      readonly chain: NftChainLabel
+      /** `rule` for a rule that matched, `policy` when a base chain ended. */
+      readonly type: 'rule' | 'policy'
+      /** 1-based position in the chain, and the nft handle when the listing had them. */
+      readonly index: number
+      readonly handle?: number
+      /** The verdict as nft names it: `accept`, `jump services`, `continue`, … */
+      readonly verdict: string
       readonly text: string
     }
 
@@ -112,6 +136,6 @@ export interface PacketResult {
   readonly rejectWith?: string
   /** The connection as `conntrack -L` would list it after the packet, if tracked. */
   readonly conntrack?: ConntrackEntry
-  /** The hook and table that dropped or rejected the packet. */
-  readonly droppedAt?: { readonly hook: Hook; readonly table: TableName }
+  /** The hook and table (or nft base chain) that dropped or rejected the packet. */
+  readonly droppedAt?: { readonly hook: Hook; readonly table: HookTable }
 }
