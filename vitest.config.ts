@@ -7,6 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // CI asks for a JSON report (see .ci/run) to print a plain "N passed, N failed" line.
     reporters: process.env.KPATH_TEST_REPORT ? ['default', 'json'] : ['default'],
-    ...(process.env.KPATH_TEST_REPORT ? { outputFile: { json: process.env.KPATH_TEST_REPORT } } : {}),
+    ...(process.env.KPATH_TEST_REPORT
+      ? { outputFile: { json: process.env.KPATH_TEST_REPORT } }
+      : {}),
   },
 })

@@ -12,7 +12,12 @@ import type { Execer } from '../src/core/exec.js'
 import { median } from './stats.js'
 
 export type KernelWalk =
-  | { readonly kind: 'measured'; readonly usPerPacket: number; readonly emptyUs: number; readonly loadedUs: number }
+  | {
+      readonly kind: 'measured'
+      readonly usPerPacket: number
+      readonly emptyUs: number
+      readonly loadedUs: number
+    }
   | { readonly kind: 'skipped'; readonly reason: string }
 
 const FLOOD = new URL('./udp-flood.py', import.meta.url).pathname
@@ -27,9 +32,14 @@ async function flood(ns: ScratchNetns, packets: number, rounds: number): Promise
   return median(us)
 }
 
-export async function measureKernelWalk(execer: Execer, dumpText: string, packets = 20000): Promise<KernelWalk> {
+export async function measureKernelWalk(
+  execer: Execer,
+  dumpText: string,
+  packets = 20000,
+): Promise<KernelWalk> {
   for (const tool of ['iptables-legacy-restore', 'python3', 'conntrack']) {
-    if (!(await execer.lookPath(tool))) return { kind: 'skipped', reason: `${tool} is not installed` }
+    if (!(await execer.lookPath(tool)))
+      return { kind: 'skipped', reason: `${tool} is not installed` }
   }
   const created = await ScratchNetns.create(execer, 'bench-walk')
   if ('reason' in created) return { kind: 'skipped', reason: created.reason }

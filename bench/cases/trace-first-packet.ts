@@ -6,9 +6,10 @@
  * reference is the kernel's own walk of the same dump for a new connection, measured in the same
  * run (bench/kernel-walk.ts); the ratio is ours / the kernel's.
  */
+
+import type { Packet } from '../../src/core/model/packet.js'
 import { createRuntime, staticEnv, tracePacket } from '../../src/core/netfilter/engine/index.js'
 import { parseIptablesSave } from '../../src/core/netfilter/iptables-save/index.js'
-import type { Packet } from '../../src/core/model/packet.js'
 import { defineBenchmark } from '../case.js'
 import { measureKernelWalk } from '../kernel-walk.js'
 import { median } from '../stats.js'
@@ -58,11 +59,20 @@ export default defineBenchmark({
       'one sampled branch (median)': `${oneUs.toFixed(1)} µs`,
       'timed traces': String(TIMED),
     }
-    if (walk.kind === 'skipped') return { value: allUs, unit: 'µs', details: { ...details, reference: `skipped: ${walk.reason}` } }
+    if (walk.kind === 'skipped')
+      return {
+        value: allUs,
+        unit: 'µs',
+        details: { ...details, reference: `skipped: ${walk.reason}` },
+      }
     return {
       value: allUs,
       unit: 'µs',
-      reference: { label: `kernel nat walk per new connection (legacy, ${walk.loadedUs.toFixed(1)} − ${walk.emptyUs.toFixed(1)} µs)`, value: walk.usPerPacket, unit: 'µs' },
+      reference: {
+        label: `kernel nat walk per new connection (legacy, ${walk.loadedUs.toFixed(1)} − ${walk.emptyUs.toFixed(1)} µs)`,
+        value: walk.usPerPacket,
+        unit: 'µs',
+      },
       ratio: allUs / walk.usPerPacket,
       details,
     }

@@ -3,16 +3,17 @@
  * The pure core of kpath: model, parsers and printers, the netfilter engine and the trace.
  * No Node imports; this entry point runs in a browser.
  */
-export * from '../core/errors.js'
-export * from '../core/net/ip.js'
-export * from '../core/model/packet.js'
-export * from '../core/model/netns.js'
-export * from '../core/netfilter/rule.js'
-export { parseIptablesSave, printIptablesSave } from '../core/netfilter/iptables-save/index.js'
-export * from '../core/netfilter/engine/index.js'
-export * from '../core/ipset/index.js'
-export * from '../core/conntrack/index.js'
+
 export * from '../core/app/iptables-trace.js'
 export * from '../core/app/trace-json.js'
 export * from '../core/app/trace-text.js'
+export * from '../core/conntrack/index.js'
+export * from '../core/errors.js'
 export type { Execer, ExecOptions, ExecResult } from '../core/exec.js'
+export * from '../core/ipset/index.js'
+export * from '../core/model/netns.js'
+export * from '../core/model/packet.js'
+export * from '../core/net/ip.js'
+export * from '../core/netfilter/engine/index.js'
+export { parseIptablesSave, printIptablesSave } from '../core/netfilter/iptables-save/index.js'
+export * from '../core/netfilter/rule.js'

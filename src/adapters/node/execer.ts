@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process'
 import { access, constants } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
 import { KpathError } from '../../core/errors.js'
-import type { ExecOptions, ExecResult, Execer } from '../../core/exec.js'
+import type { Execer, ExecOptions, ExecResult } from '../../core/exec.js'
 
 export class NodeExecer implements Execer {
   run(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -34,7 +34,10 @@ export class NodeExecer implements Execer {
         }
         if (result.code !== 0 && !options.allowFailure) {
           reject(
-            new KpathError('KPATH_EXEC', `${argv.join(' ')} exited ${result.code}: ${result.stderr.trim()}`),
+            new KpathError(
+              'KPATH_EXEC',
+              `${argv.join(' ')} exited ${result.code}: ${result.stderr.trim()}`,
+            ),
           )
         } else resolve(result)
       })

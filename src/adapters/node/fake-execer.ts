@@ -3,7 +3,7 @@
  * A recording {@link Execer} for tests: it answers from a script of expected commands and
  * fails on anything unexpected, so a test states exactly which commands run, with what stdin.
  */
-import type { ExecOptions, ExecResult, Execer } from '../../core/exec.js'
+import type { Execer, ExecOptions, ExecResult } from '../../core/exec.js'
 
 export interface ExpectedCommand {
   readonly argv: readonly string[]

@@ -15,7 +15,12 @@ export async function readTextInput(path: string, what: string): Promise<TextInp
     return { text: await readFile(path, 'utf8'), file: path }
   } catch (e) {
     const code = (e as { code?: string }).code
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String((e as Error).message)
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : String((e as Error).message)
     throw new KpathError('KPATH_IO', `cannot read ${what} ${path}: ${reason}`, {
       hint: `pass the path of a file holding ${what}`,
       cause: e,

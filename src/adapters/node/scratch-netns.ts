@@ -4,7 +4,7 @@
  * conntrack) as ground truth. The name is unique (`kpath-scratch-<pid>-<n>`); nothing is
  * created in the root namespace; {@link ScratchNetns.dispose} deletes only what was created.
  */
-import type { ExecOptions, ExecResult, Execer } from '../../core/exec.js'
+import type { Execer, ExecOptions, ExecResult } from '../../core/exec.js'
 
 let counter = 0
 

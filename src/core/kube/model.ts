@@ -22,7 +22,11 @@ export interface ObjectMeta {
   readonly annotations?: Readonly<Record<string, string>>
   readonly uid?: string
   readonly generateName?: string
-  readonly ownerReferences?: readonly { readonly kind: string; readonly name: string; readonly uid?: string }[]
+  readonly ownerReferences?: readonly {
+    readonly kind: string
+    readonly name: string
+    readonly uid?: string
+  }[]
   readonly deletionTimestamp?: string
 }
 
@@ -76,7 +80,9 @@ export interface Service {
   readonly kind: 'Service'
   readonly metadata: ObjectMeta
   readonly spec: ServiceSpec
-  readonly status?: { readonly loadBalancer?: { readonly ingress?: readonly LoadBalancerIngress[] } }
+  readonly status?: {
+    readonly loadBalancer?: { readonly ingress?: readonly LoadBalancerIngress[] }
+  }
 }
 
 export interface EndpointConditions {
@@ -94,7 +100,10 @@ export interface Endpoint {
   readonly nodeName?: string
   readonly zone?: string
   readonly targetRef?: { readonly kind: string; readonly name: string; readonly namespace?: string }
-  readonly hints?: { readonly forZones?: readonly { readonly name: string }[]; readonly forNodes?: readonly { readonly name: string }[] }
+  readonly hints?: {
+    readonly forZones?: readonly { readonly name: string }[]
+    readonly forNodes?: readonly { readonly name: string }[]
+  }
 }
 
 export interface EndpointPort {
@@ -158,7 +167,12 @@ export interface PodSpec {
   readonly nodeName?: string
   readonly hostNetwork?: boolean
   readonly nodeSelector?: Readonly<Record<string, string>>
-  readonly tolerations?: readonly { readonly key?: string; readonly operator?: string; readonly value?: string; readonly effect?: string }[]
+  readonly tolerations?: readonly {
+    readonly key?: string
+    readonly operator?: string
+    readonly value?: string
+    readonly effect?: string
+  }[]
   readonly containers: readonly Container[]
   readonly subdomain?: string
   readonly hostname?: string
@@ -174,7 +188,10 @@ export interface Pod {
     readonly podIP?: string
     readonly podIPs?: readonly { readonly ip: string }[]
     readonly hostIP?: string
-    readonly conditions?: readonly { readonly type: string; readonly status: 'True' | 'False' | 'Unknown' }[]
+    readonly conditions?: readonly {
+      readonly type: string
+      readonly status: 'True' | 'False' | 'Unknown'
+    }[]
   }
 }
 
@@ -203,7 +220,10 @@ export interface KubeProxyConfiguration {
   readonly hostnameOverride?: string
   /** Defaulted to ClusterCIDR. */
   readonly detectLocalMode: 'ClusterCIDR' | 'NodeCIDR' | 'BridgeInterface' | 'InterfaceNamePrefix'
-  readonly detectLocal?: { readonly bridgeInterface?: string; readonly interfaceNamePrefix?: string }
+  readonly detectLocal?: {
+    readonly bridgeInterface?: string
+    readonly interfaceNamePrefix?: string
+  }
   /** `[]` (the default) means all addresses; `primary` means the node's primary IPs. */
   readonly nodePortAddresses: readonly string[]
   readonly iptables: {

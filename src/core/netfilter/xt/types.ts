@@ -58,6 +58,11 @@ export interface XtModule {
 }
 
 /** Build a canonical option. */
-export function opt(name: string, values: readonly string[] = [], negated = false, quote = false): XtOption {
+export function opt(
+  name: string,
+  values: readonly string[] = [],
+  negated = false,
+  quote = false,
+): XtOption {
   return quote ? { name, negated, values, quote } : { name, negated, values }
 }
