@@ -1,0 +1,119 @@
+/**
+ * @module core/kube/controllers/scheduler
+ * Binds Pods without `spec.nodeName` to a Node, deterministically. Filters follow
+ * kube-scheduler's: NodeUnschedulable (a cordoned node takes no pods), NodeAffinity's
+ * nodeSelector part (every label must match), TaintToleration (a NoSchedule or NoExecute taint
+ * must be tolerated). Scoring is kpath's stand-in for the default spread: nodes whose
+ * PreferNoSchedule taints are tolerated first, then the node with the fewest pods, ties broken
+ * by node name. Pods are bound in the order of `draft.pods` (input order, then controller-made).
+ */
+import type { SourceLocation } from '../../errors.js'
+import type { Node, ObjectMeta, Pod, PodSpec, Taint } from '../model.js'
+import { type ClusterDraft, originOf, type Warning } from './types.js'
+
+type Toleration = NonNullable<PodSpec['tolerations']>[number]
+
+/** Whether `t` tolerates `taint` (core/v1 helper ToleratesTaint). */
+export function tolerates(t: Toleration, taint: Taint): boolean {
+  if (t.effect !== undefined && t.effect !== '' && t.effect !== taint.effect) return false
+  if (t.operator === 'Exists') return t.key === undefined || t.key === '' || t.key === taint.key
+  return t.key === taint.key && (t.value ?? '') === (taint.value ?? '')
+}
+
+function untolerated(spec: PodSpec, node: Node, effects: readonly string[]): Taint[] {
+  return (node.spec.taints ?? []).filter(
+    (taint) =>
+      effects.includes(taint.effect) && !(spec.tolerations ?? []).some((t) => tolerates(t, taint)),
+  )
+}
+
+/** The scheduler's filters: can a pod with `spec` run on `node`? */
+export function fits(spec: PodSpec, node: Node): boolean {
+  if (node.spec.unschedulable && !toleratesUnschedulable(spec)) return false
+  const labels = node.metadata.labels ?? {}
+  for (const [k, v] of Object.entries(spec.nodeSelector ?? {})) if (labels[k] !== v) return false
+  return untolerated(spec, node, ['NoSchedule', 'NoExecute']).length === 0
+}
+
+/** NodeUnschedulable lets through pods tolerating node.kubernetes.io/unschedulable. */
+function toleratesUnschedulable(spec: PodSpec): boolean {
+  const taint: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }
+  return (spec.tolerations ?? []).some((t) => tolerates(t, taint))
+}
+
+/** The best node for `spec` given the current pod count per node, or undefined. */
+export function pickNode(
+  spec: PodSpec,
+  nodes: readonly Node[],
+  load: ReadonlyMap<string, number>,
+): Node | undefined {
+  const candidates = nodes.filter((n) => fits(spec, n))
+  const score = (n: Node) => [
+    untolerated(spec, n, ['PreferNoSchedule']).length === 0 ? 0 : 1,
+    load.get(n.metadata.name) ?? 0,
+  ]
+  return candidates.sort((a, b) => {
+    const [pa = 0, la = 0] = score(a)
+    const [pb = 0, lb = 0] = score(b)
+    if (pa !== pb) return pa - pb
+    if (la !== lb) return la - lb
+    return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0
+  })[0]
+}
+
+/** Bind every unbound pod; a pod no node fits stays Pending, with a warning. */
+export function schedulePods(draft: ClusterDraft): ClusterDraft {
+  const load = new Map<string, number>()
+  for (const p of draft.pods)
+    if (p.spec.nodeName !== undefined)
+      load.set(p.spec.nodeName, (load.get(p.spec.nodeName) ?? 0) + 1)
+  const warnings: Warning[] = []
+  const pods = draft.pods.map((pod): Pod => {
+    if (pod.spec.nodeName !== undefined || isFinished(pod)) return pod
+    const node = pickNode(pod.spec, draft.nodes, load)
+    if (node === undefined) {
+      warnings.push(unschedulable(draft, pod))
+      return pod
+    }
+    load.set(node.metadata.name, (load.get(node.metadata.name) ?? 0) + 1)
+    return { ...pod, spec: { ...pod.spec, nodeName: node.metadata.name } }
+  })
+  return { ...draft, pods, warnings: [...draft.warnings, ...warnings] }
+}
+
+function isFinished(pod: Pod): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed'
+}
+
+function unschedulable(draft: ClusterDraft, pod: Pod): Warning {
+  const why =
+    draft.nodes.length === 0
+      ? 'the input defines no Nodes'
+      : 'no Node fits its nodeSelector and tolerations'
+  const location = originOf(draft, 'Pod', pod.metadata) ?? ownerLocation(draft, pod.metadata)
+  return {
+    message: `pod ${pod.metadata.namespace}/${pod.metadata.name} stays Pending: ${why}`,
+    ...(location === undefined ? {} : { location }),
+  }
+}
+
+/** The pod's own origin, or its owner's (a ReplicaSet made for a Deployment: the Deployment). */
+function ownerLocation(
+  draft: ClusterDraft,
+  meta: ObjectMeta,
+  depth = 0,
+): SourceLocation | undefined {
+  for (const ref of meta.ownerReferences ?? []) {
+    const owner = { name: ref.name, namespace: meta.namespace }
+    const loc = originOf(draft, ref.kind, owner)
+    if (loc !== undefined) return loc
+    const w = draft.workloads.find(
+      (x) =>
+        x.kind === ref.kind &&
+        x.metadata.name === ref.name &&
+        x.metadata.namespace === meta.namespace,
+    )
+    if (w !== undefined && depth < 4) return ownerLocation(draft, w.metadata, depth + 1)
+  }
+  return undefined
+}
