@@ -19,3 +19,4 @@ export { parseIptablesSave, printIptablesSave } from '../core/netfilter/iptables
 export * from '../core/netfilter/rule.js'
 export * from '../core/kube/load/index.js'
 export * from '../core/kube/model.js'
+export * from '../core/kube/proxy/index.js'
