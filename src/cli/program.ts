@@ -4,6 +4,7 @@
  */
 import { Command } from '@commander-js/extra-typings'
 import { iptablesCommand } from './commands/iptables.js'
+import { showCommand } from './commands/show.js'
 
 export const VERSION = '0.1.0'
 
@@ -26,6 +27,7 @@ export function createProgram(): Command {
     .showHelpAfterError('(add --help for usage and examples)')
     .exitOverride()
   program.addCommand(iptablesCommand())
+  program.addCommand(showCommand())
   inherit(program)
   return program
 }
