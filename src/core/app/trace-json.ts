@@ -24,7 +24,7 @@ export interface TraceJsonOutcome {
   readonly masquerade: boolean
   readonly snat: string | null
   readonly mark: string
-  /** The kernel's TRACE lines only (`TRACE: table:chain:type:num`). */
+  /** The kernel's trace lines only: iptables `TRACE: table:chain:type:num`, nft `trace id …`. */
   readonly trace: readonly string[]
   /** Every step: TRACE lines interleaved with conntrack, NAT, routing and verdict lines. */
   readonly steps: readonly string[]
@@ -52,7 +52,7 @@ export function traceJson(r: IptablesTraceReport): { outcomes: TraceJsonOutcome[
         masquerade: o.result.masquerade,
         snat: o.result.snat ?? null,
         mark: `0x${p.mark.toString(16)}`,
-        trace: o.result.events.filter((e) => e.kind === 'rule').map(traceLine),
+        trace: o.result.events.filter((e) => e.kind === 'rule' || e.kind === 'nft').map(traceLine),
         steps: o.result.events.map(traceLine),
         ...(resp
           ? {

@@ -69,50 +69,55 @@ function natFlags(st: NatStmt): Pick<NatRange, 'random' | 'randomFully' | 'persi
   }
 }
 
+/** The address REDIRECT binds: loopback from OUTPUT, else the input device's primary address. */
+function redirectAddress(s: PacketState): string | undefined {
+  const fam = s.pkt.family
+  if (s.hook === 'OUTPUT') return fam === 4 ? '127.0.0.1' : '::1'
+  return s.env.primaryAddress(s.pkt.inIface ?? '', fam)
+}
+
+/** The range to bind for this packet: undefined breaks the rule (a map without the key). */
+function rangeFor(
+  st: NatStmt,
+  s: PacketState,
+  to: ((s: PacketState) => NatRange | undefined) | undefined,
+  ports: NatRange | undefined,
+): NatRange | 'drop' | undefined {
+  if (st.type === 'dnat' || st.type === 'snat') return to?.(s)
+  // nft_masq / nft_redir: no usable address on the device drops the packet.
+  const addr =
+    st.type === 'masquerade'
+      ? s.env.masqueradeSource(s.pkt, s.pkt.outIface ?? '')
+      : redirectAddress(s)
+  if (!addr) return 'drop'
+  if (st.type === 'masquerade') s.masquerade = true
+  return { ...ports, minAddr: addr, maxAddr: addr }
+}
+
 export function compileNat(st: NatStmt, ctx: RuleContext): CompiledStmt {
   const to = compileTo(st, ctx)
-  const portRange =
-    (st.type === 'masquerade' || st.type === 'redirect') && st.to?.kind === 'value'
-      ? parseNatRange(st.to.text)
-      : undefined
+  // masquerade and redirect take only ports: `to :1000-2000`.
+  const ports = st.type === 'masquerade' || st.type === 'redirect' ? compilePorts(st) : undefined
   const flags = natFlags(st)
   const manip = st.type === 'dnat' || st.type === 'redirect' ? 'dst' : 'src'
+  const hooks = NAT_HOOKS[st.type]
   return (s, w) => {
-    if (!w.nat || !NAT_HOOKS[st.type].includes(s.hook)) {
-      throw ctx.unsupported(`${st.type} outside a nat chain at ${(NAT_HOOKS[st.type]).join('/')}`)
+    if (!w.nat || !hooks.includes(s.hook)) {
+      throw ctx.unsupported(`${st.type} outside a nat chain at ${hooks.join('/')}`)
     }
     const conn = s.ct?.conn
     if (!conn) throw ctx.unsupported(`${st.type} without a conntrack entry`)
-    let range: NatRange | undefined
-    if (st.type === 'dnat' || st.type === 'snat') {
-      range = to?.(s)
-      if (!range) return 'break'
-    } else if (st.type === 'masquerade') {
-      const src = s.env.masqueradeSource(s.pkt, s.pkt.outIface ?? '')
-      // nft_masq: no usable address on the output device drops the packet.
-      if (!src) return { kind: 'drop' }
-      s.masquerade = true
-      range = { ...portRange, minAddr: src, maxAddr: src }
-    } else {
-      const fam = s.pkt.family
-      const local =
-        s.hook === 'OUTPUT'
-          ? fam === 4
-            ? '127.0.0.1'
-            : '::1'
-          : s.env.primaryAddress(s.pkt.inIface ?? '', fam)
-      if (!local) return { kind: 'drop' }
-      range = { ...portRange, minAddr: local, maxAddr: local }
-    }
-    bindNat(
-      s.rt.conntrack,
-      conn,
-      manip,
-      { ...range, ...flags },
-      () => s.chooser.pick(1 << 30) / (1 << 30),
-    )
+    const range = rangeFor(st, s, to, ports)
+    if (range === undefined) return 'break'
+    if (range === 'drop') return { kind: 'drop' }
+    const rand = () => s.chooser.pick(1 << 30) / (1 << 30)
+    bindNat(s.rt.conntrack, conn, manip, { ...range, ...flags }, rand)
     return { kind: 'accept' }
   }
+}
+
+function compilePorts(st: NatStmt): NatRange | undefined {
+  return st.to?.kind === 'value' ? parseNatRange(st.to.text) : undefined
 }
 
 type RejectStmt = Extract<NftStmt, { kind: 'reject' }>
@@ -129,8 +134,14 @@ function code(table: Readonly<Record<string, number>>, text: string): number | u
   return table[text] ?? (/^[0-9]{1,3}$/.test(text) ? Number(text) : undefined)
 }
 
+/** `reject` alone: port-unreachable in the table's family (icmpx in inet tables). */
+function defaultReject(ctx: RuleContext): NonNullable<RejectStmt['with']> {
+  const type = ctx.family === 'ip' ? 'icmp' : ctx.family === 'ip6' ? 'icmpv6' : 'icmpx'
+  return { type, code: 'port-unreachable' }
+}
+
 export function compileReject(st: RejectStmt, ctx: RuleContext): CompiledStmt {
-  const w = st.with ?? { type: 'icmpx', code: 'port-unreachable' }
+  const w = st.with ?? defaultReject(ctx)
   const text = `${w.type} ${w.code}`
   const v4 =
     w.type === 'icmp'

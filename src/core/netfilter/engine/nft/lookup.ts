@@ -65,7 +65,10 @@ export function literalParts(
 
 function dataOf(e: NftExpr, types: readonly (string | undefined)[], fail: Fail): ElementData {
   if (e.kind === 'verdict') return { kind: 'verdict', verdict: e }
-  const parts = literalParts(e, types, fail)
+  // An anonymous map's data types come from where its value goes, e.g. `dnat to` takes an
+  // address and an optional port: the element says which.
+  const n = e.kind === 'concat' ? e.items.length : 1
+  const parts = literalParts(e, types.length > n ? types.slice(0, n) : types, fail)
   return {
     kind: 'values',
     values: parts.map((p) => {

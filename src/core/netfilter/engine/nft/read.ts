@@ -63,6 +63,8 @@ function payload(proto: string, field: string): Reader | undefined {
     case 'ip6 length':
       // The payload length: the IPv6 header is 40 bytes.
       return (s) => (v4(s.pkt) ? undefined : s.pkt.length - 40)
+    // `th` reads the first bytes of any transport header; kpath knows ports only for the
+    // protocols that have them, so on ICMP and others the rule breaks instead.
     case 'th sport':
       return (s) => (hasPorts(s.pkt.proto) ? s.pkt.sport : undefined)
     case 'th dport':
@@ -99,7 +101,8 @@ function meta(key: string): Reader | undefined {
       return (s) => (v4(s.pkt) ? 2 : 10)
     case 'protocol':
       return (s) => (v4(s.pkt) ? 0x0800 : 0x86dd)
-    // No device at this hook reads as the empty name (nft_meta_store_ifname).
+    // No device at this hook reads as the empty name (nft_meta_store_ifname). nft lists
+    // iif/oif by device name, so comparing names is comparing the devices' indexes.
     case 'iifname':
     case 'iif':
       return (s) => s.pkt.inIface ?? ''

@@ -7,6 +7,7 @@
 import { isKpathError } from '../../../errors.js'
 import type { NftStmt, NftVerdict } from '../../nft/model.js'
 import { durationSeconds } from '../../nft/time.js'
+import type { PacketState } from '../state.js'
 import { kernelLogLine } from '../targets/log.js'
 import { compileNat, compileReject } from './actions.js'
 import type { CompiledStmt, NftOutcome } from './compiled.js'
@@ -78,7 +79,7 @@ function compileAssign(st: Extract<NftStmt, { kind: 'assign' }>, ctx: RuleContex
 }
 
 function keyValue(k: ReturnType<typeof compileKey>) {
-  return (s: Parameters<CompiledStmt>[0]) => k.read(s)?.[0]
+  return (s: PacketState) => k.read(s)?.[0]
 }
 
 function compileDynset(st: Extract<NftStmt, { kind: 'dynset' }>, ctx: RuleContext): CompiledStmt {
