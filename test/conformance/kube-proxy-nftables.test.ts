@@ -25,13 +25,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { Packet } from '../../src/core/model/packet.js'
-import { createRuntime, staticEnv, tracePacket } from '../../src/core/netfilter/engine/index.js'
+import { createRuntime, tracePacket } from '../../src/core/netfilter/engine/index.js'
 import { parseNftRuleset } from '../../src/core/netfilter/nft/index.js'
 import { KUBE_PROXY_CONFORMANCE } from '../support/shared.js'
 import type { Flow, NodeInfo } from './kube-proxy-cases.js'
-
-const PROTO = { tcp: 6, udp: 17, sctp: 132 } as const
+import { flowPacket, markedNft, nodeEnv } from './kube-proxy-trace.js'
 
 interface NftCase {
   readonly slug: string
@@ -56,26 +54,6 @@ function nftCases(): NftCase[] {
     })
 }
 
-function flowPacket(c: NftCase, f: Flow): { packet: Packet; start: 'prerouting' | 'output' } {
-  const local = c.node.localAddresses.includes(f.sourceIP)
-  const packet: Packet = {
-    family: f.sourceIP.includes(':') ? 6 : 4,
-    src: f.sourceIP,
-    dst: f.destIP,
-    proto: PROTO[f.protocol],
-    sport: 40000,
-    dport: f.destPort,
-    ...(f.protocol === 'tcp' ? { tcpFlags: ['SYN'] as const } : {}),
-    ttl: 64,
-    length: 60,
-    mark: 0,
-    ...(local ? {} : { inIface: 'eth0' }),
-  }
-  return { packet, start: local ? 'output' : 'prerouting' }
-}
-
-const MASQ_CHAIN = / mark-for-masquerade$/
-
 describe('kube-proxy conformance: nftables flows traced through the real hooks', () => {
   const cases = nftCases()
   it('finds the five nftables cases', () => {
@@ -86,24 +64,18 @@ describe('kube-proxy conformance: nftables flows traced through the real hooks',
       const nft = parseNftRuleset(c.dump, { file: `${c.slug}/nft-list.txt` })
       const family = c.node.fakeProxier.ipFamily === 'IPv6' ? 6 : 4
       const rt = createRuntime({ ruleset: { family, tables: [] }, nft })
-      const env = staticEnv({
-        local: c.node.localAddresses,
-        ifaceAddrs: c.node.interfaces,
-        outIface: 'eth0',
-      })
+      const env = nodeEnv(c.node)
       for (const f of c.flows) {
         it(f.name, () => {
-          const { packet, start } = flowPacket(c, f)
+          const { packet, start } = flowPacket(c.node, f)
           const outcomes = tracePacket(rt, env, packet, start)
           const total = outcomes.reduce((a, o) => a + o.probability, 0)
           expect(total).toBeCloseTo(1, 9)
           const dnats = new Set(outcomes.map((o) => o.result.dnat).filter((d) => d !== undefined))
           expect([...dnats].sort()).toEqual([...f.expect.endpoints].sort())
-          const markedIn = (o: (typeof outcomes)[number]) =>
-            o.result.events.some((e) => e.kind === 'nft' && MASQ_CHAIN.test(e.chain))
-          expect(outcomes.some(markedIn)).toBe(f.expect.masquerade)
+          expect(outcomes.some(markedNft)).toBe(f.expect.masquerade)
           for (const o of outcomes) {
-            if (o.result.disposition === 'forward') expect(o.result.masquerade).toBe(markedIn(o))
+            if (o.result.disposition === 'forward') expect(o.result.masquerade).toBe(markedNft(o))
           }
           const verdicts = new Set(outcomes.map((o) => o.result.verdict))
           expect([...verdicts]).toEqual([f.expect.verdict])

@@ -12,11 +12,10 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { renderKubeProxy } from '../../src/core/kube/proxy/index.js'
-import type { Packet } from '../../src/core/model/packet.js'
 import {
   createRuntime,
   type NetfilterRuntime,
-  staticEnv,
+  type TraceOutcome,
   tracePacket,
 } from '../../src/core/netfilter/engine/index.js'
 import { printIptablesSave } from '../../src/core/netfilter/iptables-save/index.js'
@@ -29,6 +28,7 @@ import {
   readText,
   renderCases,
 } from './kube-proxy-render-cases.js'
+import { flowPacket, markedIptables, markedNft, nodeEnv } from './kube-proxy-trace.js'
 
 const OVERALL = join(KUBE_PROXY_CONFORMANCE, 'overall')
 const withoutDates = (text: string) =>
@@ -75,46 +75,14 @@ describe('TestOverallIPTablesRules / TestOverallNFTablesRules', () => {
   })
 })
 
-const PROTO = { tcp: 6, udp: 17, sctp: 132 } as const
-
-/** As kube-proxy-iptables.test.ts: node-local sources start at OUTPUT, others arrive on eth0. */
-function flowPacket(node: NodeJson, f: Flow): { packet: Packet; start: 'prerouting' | 'output' } {
-  const local = node.localAddresses.includes(f.sourceIP)
-  const packet: Packet = {
-    family: f.sourceIP.includes(':') ? 6 : 4,
-    src: f.sourceIP,
-    dst: f.destIP,
-    proto: PROTO[f.protocol],
-    sport: 40000,
-    dport: f.destPort,
-    ...(f.protocol === 'tcp' ? { tcpFlags: ['SYN'] as const } : {}),
-    ttl: 64,
-    length: 60,
-    mark: 0,
-    ...(local ? {} : { inIface: 'eth0' }),
-  }
-  return { packet, start: local ? 'output' : 'prerouting' }
-}
-
-type Outcome = ReturnType<typeof tracePacket>[number]
-
-/** kube-proxy's tracers call a flow masqueraded when some branch went through the mark chain. */
-const markedIptables = (o: Outcome) =>
-  o.result.events.some((e) => e.kind === 'rule' && e.chain === 'KUBE-MARK-MASQ')
-const markedNft = (o: Outcome) =>
-  o.result.events.some((e) => e.kind === 'nft' && / mark-for-masquerade$/.test(e.chain))
-
+/** Hook mapping and masquerade signals: kube-proxy-trace.ts. */
 function checkFlow(
   rt: NetfilterRuntime,
   node: NodeJson,
   f: Flow,
-  marked: (o: Outcome) => boolean,
+  marked: (o: TraceOutcome) => boolean,
 ): void {
-  const env = staticEnv({
-    local: node.localAddresses,
-    ifaceAddrs: node.interfaces,
-    outIface: 'eth0',
-  })
+  const env = nodeEnv(node)
   const { packet, start } = flowPacket(node, f)
   const outcomes = tracePacket(rt, env, packet, start)
   expect(outcomes.reduce((a, o) => a + o.probability, 0)).toBeCloseTo(1, 9)
