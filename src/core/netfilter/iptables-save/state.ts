@@ -1,0 +1,212 @@
+/**
+ * @module core/netfilter/iptables-save/state
+ * The mutable tables an iptables-restore run works on (libiptc's in-memory handle), and their
+ * conversion to and from the immutable {@link Ruleset}. References are counted on the chains as
+ * rules come and go: `-X` must refuse a referenced chain (kube-proxy payloads delete many).
+ */
+import type { Family } from '../../net/ip.js'
+import type { Chain, Counters, Rule, Ruleset, Table, TableName } from '../rule.js'
+import { BUILTIN_CHAINS, isBuiltinChain, zeroCounters } from '../rule.js'
+
+export interface ChainState {
+  readonly name: string
+  readonly builtin: boolean
+  policy: 'ACCEPT' | 'DROP' | undefined
+  counters: Counters
+  rules: Rule[]
+  /** How many rules jump or go to this chain. */
+  refs: number
+  /** How many of its rules have a hook-restricted target ({@link TARGET_HOOKS}). */
+  hooked: number
+  /** The chains its rules jump or go to, one entry per rule (kept as rules come and go). */
+  readonly out: ChainState[]
+  /** Scratch state of the COMMIT checks (checks.ts). */
+  colour: number
+  mask: number
+}
+
+export interface TableState {
+  readonly name: TableName
+  readonly chains: Map<string, ChainState>
+  /** The chain a command last named (see commands.ts `chainOf`); cleared when chains go. */
+  lastChain: ChainState | undefined
+  header: string | undefined
+  trailer: string | undefined
+}
+
+/** Hooks each hook-restricted target's checkentry allows (hook masks in the kernel sources). */
+export const TARGET_HOOKS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['DNAT', ['PREROUTING', 'OUTPUT']],
+  ['REDIRECT', ['PREROUTING', 'OUTPUT']],
+  ['SNAT', ['POSTROUTING', 'INPUT']],
+  ['MASQUERADE', ['POSTROUTING']],
+  ['REJECT', ['INPUT', 'FORWARD', 'OUTPUT']],
+])
+
+function isVerdict(name: string): boolean {
+  return name === 'ACCEPT' || name === 'DROP' || name === 'RETURN'
+}
+
+/** The chain name a rule jumps or goes to, if its target is no verdict and has no options. */
+export function jumpTarget(rule: Rule): string | undefined {
+  const t = rule.target
+  if (!t || t.options.length > 0 || isVerdict(t.name)) return undefined
+  return t.name
+}
+
+export function newChain(
+  name: string,
+  builtin: boolean,
+  policy?: 'ACCEPT' | 'DROP',
+  counters?: Counters,
+): ChainState {
+  return {
+    name,
+    builtin,
+    policy,
+    counters: counters ?? zeroCounters(),
+    rules: [],
+    refs: 0,
+    hooked: 0,
+    out: [],
+    colour: 0,
+    mask: 0,
+  }
+}
+
+export function newTable(name: TableName): TableState {
+  const chains = new Map<string, ChainState>()
+  for (const c of BUILTIN_CHAINS[name]) chains.set(c, newChain(c, true, 'ACCEPT'))
+  return { name, chains, lastChain: undefined, header: undefined, trailer: undefined }
+}
+
+/**
+ * Count a rule of chain `from` in or out: the chain it jumps to gains a reference, a
+ * hook-restricted target marks `from` for the COMMIT checks.
+ */
+function ref(t: TableState, from: ChainState, rule: Rule, delta: number): void {
+  const target = rule.target
+  if (target === undefined) return
+  const to =
+    target.options.length === 0 && !isVerdict(target.name) ? t.chains.get(target.name) : undefined
+  if (to === undefined) {
+    if (TARGET_HOOKS.has(target.name)) from.hooked += delta
+    return
+  }
+  to.refs += delta
+  if (delta > 0) from.out.push(to)
+  else {
+    const i = from.out.lastIndexOf(to)
+    if (i >= 0) from.out.splice(i, 1)
+  }
+}
+
+/** Remove a chain from its table. */
+export function dropChain(t: TableState, name: string): void {
+  t.chains.delete(name)
+  t.lastChain = undefined
+}
+
+/** Recount every chain's references (after a rename changed where rules jump). */
+export function reindex(t: TableState): void {
+  for (const c of t.chains.values()) {
+    c.refs = 0
+    c.hooked = 0
+    c.out.length = 0
+  }
+  for (const c of t.chains.values()) for (const r of c.rules) ref(t, c, r, 1)
+}
+
+/** Insert rules at a 0-based position of a chain, counting their jumps. */
+export function insertRules(
+  t: TableState,
+  c: ChainState,
+  at: number,
+  rules: readonly Rule[],
+): void {
+  if (at === c.rules.length) for (const r of rules) c.rules.push(r)
+  else c.rules.splice(at, 0, ...rules)
+  for (const r of rules) ref(t, c, r, 1)
+}
+
+/** Remove `count` rules from a 0-based position of a chain. */
+export function removeRules(t: TableState, c: ChainState, at: number, count: number): void {
+  if (count > 0 && count === c.rules.length) {
+    // A flush: drop the chain's jump list at once instead of rule by rule.
+    for (const to of c.out) to.refs--
+    c.out.length = 0
+    c.hooked = 0
+    c.rules = []
+    return
+  }
+  for (const r of c.rules.splice(at, count)) ref(t, c, r, -1)
+}
+
+export class RulesetState {
+  readonly tables: TableState[] = []
+  readonly preamble: string[] = []
+
+  constructor(readonly family: Family) {}
+
+  /** Start from an existing ruleset (for `--noflush` payloads applied to a node's state). */
+  static from(base: Ruleset): RulesetState {
+    const s = new RulesetState(base.family)
+    s.preamble.push(...(base.preamble ?? []))
+    for (const table of base.tables) {
+      const t = newTable(table.name)
+      for (const c of table.chains) {
+        const builtin = isBuiltinChain(table.name, c.name)
+        t.chains.set(c.name, newChain(c.name, builtin, c.policy, c.counters))
+      }
+      for (const c of table.chains) insertRules(t, t.chains.get(c.name) as ChainState, 0, c.rules)
+      t.header = table.header
+      t.trailer = table.trailer
+      s.tables.push(t)
+    }
+    return s
+  }
+
+  table(name: TableName): TableState | undefined {
+    return this.tables.find((t) => t.name === name)
+  }
+
+  /** The table, created (empty, built-in chains only) and appended if it does not exist. */
+  ensureTable(name: TableName): TableState {
+    let t = this.table(name)
+    if (!t) {
+      t = newTable(name)
+      this.tables.push(t)
+    }
+    return t
+  }
+
+  freeze(): Ruleset {
+    const tables = this.tables.map(freezeTable)
+    return this.preamble.length > 0
+      ? { family: this.family, tables, preamble: [...this.preamble] }
+      : { family: this.family, tables }
+  }
+}
+
+/** Byte order, as libiptc and iptables-nft sort user chains (`strcmp`). */
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+function freezeChain(c: ChainState): Chain {
+  const base = { name: c.name, counters: c.counters, rules: c.rules }
+  return c.builtin ? { ...base, policy: c.policy ?? 'ACCEPT' } : base
+}
+
+function freezeTable(t: TableState): Table {
+  const builtins = BUILTIN_CHAINS[t.name].map((n) => t.chains.get(n)).filter((c) => c !== undefined)
+  const users = [...t.chains.values()]
+    .filter((c) => !c.builtin)
+    .sort((a, b) => byName(a.name, b.name))
+  const table: Table = { name: t.name, chains: [...builtins, ...users].map(freezeChain) }
+  return {
+    ...table,
+    ...(t.header === undefined ? {} : { header: t.header }),
+    ...(t.trailer === undefined ? {} : { trailer: t.trailer }),
+  }
+}
