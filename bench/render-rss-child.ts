@@ -11,7 +11,7 @@ const [mode = '', services = '10000', endpoints = '3'] = process.argv.slice(2)
 await readStdin()
 const cluster = benchCluster(Number(services), Number(endpoints))
 if (mode === 'render') {
-  const r = renderKubeProxy(cluster, proxyNodeContext(cluster, { nodeName: 'node-1', families: ['IPv4'] }))
+  const r = renderKubeProxy(cluster, proxyNodeContext(cluster, { nodeName: 'node-1', families: ['IPv4'], nfacctCounters: [] }))
   printChildReport({ mode, payloadChars: r.iptables?.ipv4?.payload.length ?? 0 })
 } else {
   printChildReport({ mode, services: cluster.services.length })
