@@ -40,7 +40,9 @@ for (const [name, version] of Object.entries(biome?.optionalDependencies ?? {}))
   }
   added++
 }
-const sorted = Object.keys(lock.packages).sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1))
+const sorted = Object.keys(lock.packages).sort((a, b) =>
+  a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1,
+)
 lock.packages = Object.fromEntries(sorted.map((k) => [k, lock.packages[k]]))
 writeFileSync(LOCK, `${JSON.stringify(lock, null, 2)}\n`)
 console.log(`package-lock.json: added ${added} optional platform entries`)

@@ -193,14 +193,33 @@ describe('kpath iptables save', () => {
 })
 
 describe('kpath show', () => {
-  const OVERALL = join(REPO_ROOT, '..', 'shared', 'conformance', 'kube-proxy', 'overall', 'cluster.yaml')
-  const NFT_CASE = join(REPO_ROOT, '..', 'shared', 'conformance', 'kube-proxy', 'cases', 'nftables-test-cluster-ip-general', 'cluster.yaml')
+  const OVERALL = join(
+    REPO_ROOT,
+    '..',
+    'shared',
+    'conformance',
+    'kube-proxy',
+    'overall',
+    'cluster.yaml',
+  )
+  const NFT_CASE = join(
+    REPO_ROOT,
+    '..',
+    'shared',
+    'conformance',
+    'kube-proxy',
+    'cases',
+    'nftables-test-cluster-ip-general',
+    'cluster.yaml',
+  )
 
   it('prints the iptables-save view of a node, with kube-proxy chain names', () => {
     const r = kpath('show', 'iptables', OVERALL, '--node', 'test-node')
     expect(r.code).toBe(0)
     // ns1/svc1:p80 hashes to KUBE-SVC-XPGD46QRK7WJZT7O (kube-proxy-spec §1.2).
-    expect(r.stdout).toContain('-A KUBE-SERVICES -d 172.30.0.41/32 -p tcp -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp --dport 80 -j KUBE-SVC-XPGD46QRK7WJZT7O')
+    expect(r.stdout).toContain(
+      '-A KUBE-SERVICES -d 172.30.0.41/32 -p tcp -m comment --comment "ns1/svc1:p80 cluster IP" -m tcp --dport 80 -j KUBE-SVC-XPGD46QRK7WJZT7O',
+    )
     expect(r.stdout).toMatch(/^\*filter$/m)
     expect(r.stderr).toContain('warning: Service ns6/svc6 has no selector')
   })
@@ -214,11 +233,16 @@ describe('kpath show', () => {
   })
 
   it('exits 2 for an unknown node, a view of the wrong mode, or a bad file', () => {
-    expect(kpath('show', 'iptables', OVERALL, '--node', 'nope').stderr).toContain('nodes in the input: test-node')
+    expect(kpath('show', 'iptables', OVERALL, '--node', 'nope').stderr).toContain(
+      'nodes in the input: test-node',
+    )
     expect(kpath('show', 'nft', OVERALL, '--node', 'test-node').code).toBe(2)
     const dir = mkdtempSync(join(tmpdir(), 'kpath-cli-'))
     const bad = join(dir, 'svc.yaml')
-    writeFileSync(bad, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports:\n  - port: 99999\n')
+    writeFileSync(
+      bad,
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports:\n  - port: 99999\n',
+    )
     const r = kpath('show', 'iptables', bad)
     expect(r.code).toBe(2)
     expect(r.stderr).toContain(`${bad}:7:`)

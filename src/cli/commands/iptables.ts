@@ -149,7 +149,9 @@ function saveCommand(): Command {
       const input = await readTextInput(o.ruleset, 'an iptables ruleset')
       const parsed = parseIptablesSave(input.text, { family: o.ipv6 ? 6 : 4, file: input.file })
       const rs = o.keepOrder ? parsed : afterRestore(parsed, o.backend)
-      process.stdout.write(printIptablesSave(rs, { counters: o.counters === true, backend: o.backend }))
+      process.stdout.write(
+        printIptablesSave(rs, { counters: o.counters === true, backend: o.backend }),
+      )
     })
 }
 

@@ -3,8 +3,8 @@
  * `kpath show FILE... --node NAME VIEW`.
  */
 import { Argument, Command } from '@commander-js/extra-typings'
-import { show, toJson } from '../../core/app/show.js'
 import { readTextInput } from '../../adapters/node/files.js'
+import { show, toJson } from '../../core/app/show.js'
 
 const EXAMPLES = `
 Examples:
@@ -16,7 +16,10 @@ export function showCommand() {
   return new Command('show')
     .description('print the kernel state kpath builds for a node, as the real tool prints it')
     .addArgument(new Argument('<view>', 'what to print').choices(['iptables', 'nft'] as const))
-    .argument('<files...>', 'Kubernetes YAML: manifests, kubectl get -o yaml lists, KubeProxyConfiguration')
+    .argument(
+      '<files...>',
+      'Kubernetes YAML: manifests, kubectl get -o yaml lists, KubeProxyConfiguration',
+    )
     .option('--node <name>', 'the node (optional when the cluster has one)')
     .option('-6, --ipv6', 'iptables view: ip6tables-save')
     .option('--json', 'print JSON')

@@ -41,16 +41,23 @@ function nodeOf(cluster: Cluster, name: string | undefined): string | undefined 
 
 function wrongMode(view: ShowView, mode: string): KpathError {
   const other = view === 'iptables' ? 'nft' : 'iptables'
-  return new KpathError('KPATH_INVALID_ARGUMENT', `kube-proxy runs in ${mode} mode here, so there is no ${view} view of its rules`, {
-    hint: `show the ${other} view, or set mode in the KubeProxyConfiguration`,
-  })
+  return new KpathError(
+    'KPATH_INVALID_ARGUMENT',
+    `kube-proxy runs in ${mode} mode here, so there is no ${view} view of its rules`,
+    {
+      hint: `show the ${other} view, or set mode in the KubeProxyConfiguration`,
+    },
+  )
 }
 
 function iptablesView(r: KubeProxyRender, ipv6: boolean): ShowResult {
   const fam = ipv6 ? r.iptables?.ipv6 : r.iptables?.ipv4
   if (!r.iptables) throw wrongMode('iptables', r.mode)
   if (!fam) {
-    throw new KpathError('KPATH_INVALID_ARGUMENT', `kube-proxy runs no ${ipv6 ? 'IPv6' : 'IPv4'} proxier on this node`)
+    throw new KpathError(
+      'KPATH_INVALID_ARGUMENT',
+      `kube-proxy runs no ${ipv6 ? 'IPv6' : 'IPv4'} proxier on this node`,
+    )
   }
   return { text: printIptablesSave(fam.ruleset), json: fam.ruleset, warnings: r.warnings }
 }
@@ -59,7 +66,11 @@ function nftView(r: KubeProxyRender): ShowResult {
   if (!r.nftables) throw wrongMode('nft', r.mode)
   const tables = [r.nftables.ipv4, r.nftables.ipv6].filter((t) => t !== undefined)
   const detail = r.nftablesDetail
-  return { text: tables.join(''), json: { ipv4: detail?.ipv4?.model, ipv6: detail?.ipv6?.model }, warnings: r.warnings }
+  return {
+    text: tables.join(''),
+    json: { ipv4: detail?.ipv4?.model, ipv6: detail?.ipv6?.model },
+    warnings: r.warnings,
+  }
 }
 
 export function show(o: ShowOptions): ShowResult {

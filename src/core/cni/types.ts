@@ -12,10 +12,19 @@
  * `tunl0`, `tun-<ip>`, `kube-bridge`, `kube-dummy-if`); MACs are deterministic (derived from
  * names) so that traces, the lab and fixtures agree.
  */
-import type { Cluster, Node, Pod } from '../kube/model.js'
-import type { Address, FdbEntry, Link, Neighbour, NetnsState, PolicyRule, Route } from '../model/netns.js'
-import type { IpSet } from '../ipset/model.js'
+
 import type { SourceLocation } from '../errors.js'
+import type { IpSet } from '../ipset/model.js'
+import type { Cluster, Node, Pod } from '../kube/model.js'
+import type {
+  Address,
+  FdbEntry,
+  Link,
+  Neighbour,
+  NetnsState,
+  PolicyRule,
+  Route,
+} from '../model/netns.js'
 
 /** A piece of one namespace's state; the assembly appends fragments in plugin order. */
 export interface NetnsFragment {

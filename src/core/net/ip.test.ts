@@ -16,7 +16,15 @@ describe('IPv4', () => {
   it('parses strict dotted quads only', () => {
     expect(parseIPv4('10.0.0.1')).toBe(0x0a000001)
     expect(parseIPv4('255.255.255.255')).toBe(0xffffffff)
-    for (const bad of ['010.0.0.1', '1.2.3', '1.2.3.4.5', '256.0.0.1', '1.2.3.x', '', '0x1.2.3.4']) {
+    for (const bad of [
+      '010.0.0.1',
+      '1.2.3',
+      '1.2.3.4.5',
+      '256.0.0.1',
+      '1.2.3.x',
+      '',
+      '0x1.2.3.4',
+    ]) {
       expect(parseIPv4(bad)).toBeUndefined()
     }
   })
@@ -47,13 +55,26 @@ describe('IPv6', () => {
   })
 
   it('rejects malformed text', () => {
-    for (const bad of ['1::2::3', '12345::', '1:2:3:4:5:6:7:8:9', ':1', 'g::1', '::1.2.3', '1:2:3:4:5:6:7::8:9']) {
+    for (const bad of [
+      '1::2::3',
+      '12345::',
+      '1:2:3:4:5:6:7:8:9',
+      ':1',
+      'g::1',
+      '::1.2.3',
+      '1:2:3:4:5:6:7::8:9',
+    ]) {
       expect(parseIPv6(bad)).toBeUndefined()
     }
   })
 
   it('round-trips every address', () => {
-    fc.assert(fc.property(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), (v) => parseIPv6(formatIPv6(v)) === v))
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }),
+        (v) => parseIPv6(formatIPv6(v)) === v,
+      ),
+    )
   })
 })
 
@@ -72,12 +93,17 @@ describe('prefixes', () => {
     expect(cidrContains(c, parseAddr('10.245.0.1')!)).toBe(false)
     expect(cidrContains(c, parseAddr('::ffff:10.244.0.1')!)).toBe(false)
     fc.assert(
-      fc.property(fc.nat(0xffffffff), fc.integer({ min: 0, max: 32 }), fc.nat(0xffffffff), (a, len, b) => {
-        const cidr = parseCidr(`${formatIPv4(a)}/${len}`)!
-        const shift = 32 - len
-        const same = len === 0 || a >>> shift === b >>> shift
-        return cidrContains(cidr, { family: 4, value: b >>> 0 }) === same
-      }),
+      fc.property(
+        fc.nat(0xffffffff),
+        fc.integer({ min: 0, max: 32 }),
+        fc.nat(0xffffffff),
+        (a, len, b) => {
+          const cidr = parseCidr(`${formatIPv4(a)}/${len}`)!
+          const shift = 32 - len
+          const same = len === 0 || a >>> shift === b >>> shift
+          return cidrContains(cidr, { family: 4, value: b >>> 0 }) === same
+        },
+      ),
     )
   })
 

@@ -15,7 +15,11 @@ for (const m of [...CORE_MODULES, ...EXTRA_MODULES]) {
   byKey.set(key, m)
 }
 
-export function findModule(kind: 'match' | 'target', name: string, family: Family): XtModule | undefined {
+export function findModule(
+  kind: 'match' | 'target',
+  name: string,
+  family: Family,
+): XtModule | undefined {
   const m = byKey.get(`${kind}:${name}`)
   if (!m) return undefined
   if (m.families && !m.families.includes(family)) return undefined

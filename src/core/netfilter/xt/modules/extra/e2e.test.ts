@@ -22,7 +22,6 @@ const cases = (JSON.parse(read('manifest.json')) as { cases: Case[] }).cases.fil
   (c) => c.loaded > 0,
 )
 
-
 /** The case's rules that the real kernel loaded, as an iptables-restore input. */
 function loadedInput(c: Case): string {
   const refused = new Set(c.refused.map((r) => r.rule))
