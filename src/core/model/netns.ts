@@ -143,6 +143,8 @@ export interface PolicyRule {
   /** `lookup TABLE` unless action says otherwise. */
   readonly table?: number
   readonly action?: 'lookup' | 'blackhole' | 'unreachable' | 'prohibit' | 'goto' | 'nop'
+  /** The priority a `goto` rule jumps to (`ip rule add … goto PRIO`). */
+  readonly goto?: number
   readonly suppressPrefixLength?: number
 }
 
