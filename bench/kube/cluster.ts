@@ -62,6 +62,7 @@ export function benchCluster(services: number, endpoints: number): Cluster {
     },
     networking: { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/12' },
     ignored: [],
+    extensions: [],
     warnings: [],
     locations: new Map(),
   }

@@ -264,6 +264,25 @@ export interface IgnoredObject {
   readonly location: SourceLocation
 }
 
+/**
+ * An object read as written for the cluster assembly and the CNI plugin models: kpath's own
+ * `kpath.dev/v1alpha1` Topology, v1 ConfigMaps (flannel's `kube-flannel-cfg`, kube-router's
+ * `kube-router-cfg`, …) and Calico's kinds (`crd.projectcalico.org/v1`, `projectcalico.org/v3`,
+ * `operator.tigera.io/v1`: IPPool, FelixConfiguration, Installation, …). The loader checks only
+ * apiVersion, kind and metadata; the reader validates the rest and locates its errors with `at`.
+ */
+export interface ExtensionObject {
+  readonly apiVersion: string
+  readonly kind: string
+  /** ConfigMaps default to namespace `default`; cluster-scoped kinds keep what was written. */
+  readonly metadata: ObjectMeta
+  /** The whole object as written (explicit nulls dropped, as everywhere in the loader). */
+  readonly object: Readonly<Record<string, unknown>>
+  readonly location: SourceLocation
+  /** Where a field is written (`at(['data', 'net-conf.json'])`); a missing one at its parent. */
+  at(path?: readonly (string | number)[]): SourceLocation
+}
+
 /** Every object loaded, after defaults and controllers, with where each came from. */
 export interface Cluster {
   readonly nodes: readonly Node[]
@@ -274,6 +293,8 @@ export interface Cluster {
   readonly kubeProxy: KubeProxyConfiguration
   readonly networking: ClusterNetworking
   readonly ignored: readonly IgnoredObject[]
+  /** Objects kept for the assembly and the CNI plugins, in input order (see ExtensionObject). */
+  readonly extensions: readonly ExtensionObject[]
   /** Non-fatal findings (a selector matching no pods, …), each located. */
   readonly warnings: readonly { readonly message: string; readonly location?: SourceLocation }[]
   /** Where an object was defined; objects created by controllers have no entry. */

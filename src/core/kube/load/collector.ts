@@ -8,6 +8,7 @@ import { KpathError, type SourceLocation } from '../../errors.js'
 import { type Origin, originKey, type Warning } from '../controllers/types.js'
 import type {
   EndpointSlice,
+  ExtensionObject,
   IgnoredObject,
   KubeProxyConfiguration,
   Node,
@@ -36,6 +37,7 @@ export class Collector {
   clusterConfig: Located<ClusterConfiguration> | undefined
   kindCluster: Located<KindCluster> | undefined
   readonly ignored: IgnoredObject[] = []
+  readonly extensions: ExtensionObject[] = []
   readonly warnings: Warning[] = []
   readonly origins = new Map<string, Origin>()
   private readonly seen = new Map<string, SourceLocation>()

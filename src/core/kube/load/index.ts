@@ -19,7 +19,7 @@ import {
   DEFAULT_CONTROLLER_OPTIONS,
   originKey,
 } from '../controllers/types.js'
-import type { Cluster, IgnoredObject, ObjectMeta } from '../model.js'
+import type { Cluster, ExtensionObject, IgnoredObject, ObjectMeta } from '../model.js'
 import { Collector } from './collector.js'
 import { readDocuments } from './documents.js'
 import { toDraft } from './draft.js'
@@ -42,7 +42,7 @@ export function loadCluster(inputs: readonly LoadInput[], options: LoadOptions =
   const collector = collect(inputs)
   const draft = runControllers(toDraft(collector), { ...DEFAULT_CONTROLLER_OPTIONS, ...options })
   const proxyLocation = collector.kubeProxy?.raw.locator.at()
-  return finish(draft, collector.ignored, proxyLocation)
+  return finish(draft, collector, proxyLocation)
 }
 
 /** The validated, defaulted objects before any controller ran (what each controller starts from). */
@@ -62,7 +62,10 @@ function collect(inputs: readonly LoadInput[]): Collector {
 
 function finish(
   d: ClusterDraft,
-  ignored: readonly IgnoredObject[],
+  kept: {
+    readonly ignored: readonly IgnoredObject[]
+    readonly extensions: readonly ExtensionObject[]
+  },
   proxyLocation: SourceLocation | undefined,
 ): Cluster {
   const locations = new Map<object, SourceLocation>()
@@ -86,10 +89,12 @@ function finish(
     workloads: d.workloads,
     kubeProxy: d.kubeProxy,
     networking: d.networking,
-    ignored,
+    ignored: kept.ignored,
+    extensions: kept.extensions,
     warnings: d.warnings,
     locations,
   }
 }
 
 export type { ControllerOptions } from '../controllers/types.js'
+export { KPATH_API_VERSION, validateExtension } from './extensions.js'

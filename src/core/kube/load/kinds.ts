@@ -1,7 +1,8 @@
 /**
  * @module core/kube/load/kinds
- * Which apiVersion/kind pairs kpath reads, and what it does with each. A kind outside this table
- * is listed in `Cluster.ignored`; a kind we read but written with another version of its API
+ * Which apiVersion/kind pairs kpath reads, and what it does with each. The kinds the assembly
+ * and the CNI models read as written go to `Cluster.extensions` (extensions.ts). A kind outside
+ * both is listed in `Cluster.ignored`; a kind we read but written with another version of its API
  * group (`apps/v1beta2 Deployment`, `discovery.k8s.io/v1beta1 EndpointSlice`) is an error,
  * because ignoring it would silently drop objects the user meant.
  */
@@ -9,6 +10,7 @@ import { unsupported } from '../../errors.js'
 import type { ObjectMeta, Workload } from '../model.js'
 import type { Collector } from './collector.js'
 import type { RawObject } from './documents.js'
+import { isExtension, loadExtension, refuseKpathGroup } from './extensions.js'
 import { fieldError } from './locate.js'
 import {
   clusterConfigurationSchema,
@@ -127,6 +129,11 @@ export function loadObject(raw: RawObject, into: Collector): void {
     entry.load(raw, into)
     return
   }
+  if (isExtension(apiVersion, kind)) {
+    loadExtension(raw, apiVersion, kind, into)
+    return
+  }
+  refuseKpathGroup(raw, apiVersion, kind)
   const group = apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : ''
   if (entry?.groups.includes(group))
     throw unsupported(

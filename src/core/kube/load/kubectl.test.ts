@@ -18,8 +18,11 @@ describe('kubectl-made manifests', () => {
   ])
   const svc = (name: string) => c.services.find((s) => s.metadata.name === name)
 
-  it('lists Namespace and ConfigMap as ignored', () => {
-    expect(c.ignored.map((i) => `${i.kind}/${i.name}`)).toEqual(['Namespace/shop', 'ConfigMap/cfg'])
+  it('lists the Namespace as ignored and keeps the ConfigMap for the CNI models', () => {
+    expect(c.ignored.map((i) => `${i.kind}/${i.name}`)).toEqual(['Namespace/shop'])
+    expect(c.extensions.map((e) => `${e.kind}/${e.metadata.namespace}/${e.metadata.name}`)).toEqual(
+      ['ConfigMap/shop/cfg'],
+    )
   })
 
   it('keeps kubectl’s port names and the given nodePort; allocates the rest', () => {

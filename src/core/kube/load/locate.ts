@@ -9,6 +9,11 @@ import { KpathError, type SourceLocation } from '../../errors.js'
 
 export type FieldPath = readonly (string | number)[]
 
+/** Anything that can say where a field is written (a {@link Locator}, or an extension's `at`). */
+export interface FieldLocator {
+  at(path?: FieldPath): SourceLocation
+}
+
 /** Locates fields of one object (a document, or one item of a `kind: List`). */
 export class Locator {
   constructor(
@@ -57,7 +62,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** A located error about one field: the message starts with the field path. */
 export function fieldError(
-  locator: Locator,
+  locator: FieldLocator,
   path: FieldPath,
   message: string,
   hint?: string,

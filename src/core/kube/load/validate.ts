@@ -5,11 +5,18 @@
  */
 import type * as z from 'zod'
 import type { KpathError } from '../../errors.js'
-import type { RawObject } from './documents.js'
 import { hintFor } from './fields.js'
-import { type FieldPath, fieldError } from './locate.js'
+import { type FieldLocator, type FieldPath, fieldError } from './locate.js'
 
-export function validate<S extends z.ZodType>(schema: S, raw: RawObject): z.output<S> {
+/** A value to validate and where its fields are written (a document's object, or a part of one). */
+export interface Validatable {
+  readonly value: unknown
+  readonly locator: FieldLocator
+  /** Where `value` sits inside the located object (messages and locations name the full path). */
+  readonly base?: FieldPath
+}
+
+export function validate<S extends z.ZodType>(schema: S, raw: Validatable): z.output<S> {
   const result = schema.safeParse(raw.value)
   if (result.success) return result.data
   const issue = result.error.issues[0]
@@ -17,10 +24,22 @@ export function validate<S extends z.ZodType>(schema: S, raw: RawObject): z.outp
   throw issueError(issue, raw)
 }
 
-function issueError(issue: z.core.$ZodIssue, raw: RawObject): KpathError {
+function issueError(issue: z.core.$ZodIssue, raw: Validatable): KpathError {
   const path: FieldPath = issue.path.filter((p) => typeof p !== 'symbol')
+  // A strict schema (kpath's own kinds) names the unknown field itself, and points at it.
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? ''
+    const where = [...(raw.base ?? []), ...path, key]
+    return fieldError(
+      raw.locator,
+      where,
+      'is not a known field',
+      'check the spelling; the documentation of the kind lists its fields',
+    )
+  }
   const value = valueAt(raw.value, path)
-  return fieldError(raw.locator, path, describe(issue, value), hint(issue, value))
+  const full = [...(raw.base ?? []), ...path]
+  return fieldError(raw.locator, full, describe(issue, value), hint(issue, value))
 }
 
 function describe(issue: z.core.$ZodIssue, value: unknown): string {

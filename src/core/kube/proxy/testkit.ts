@@ -113,6 +113,7 @@ export function cluster(
     kubeProxy,
     networking: {},
     ignored: [],
+    extensions: [],
     warnings: [],
     locations: new Map(),
   }

@@ -1,0 +1,163 @@
+/**
+ * @module core/cluster/node
+ * One node and its pods, in the order a booting node is configured (which fixes link indexes,
+ * route order and which sysctls a pod inherits):
+ *
+ * 1. the namespace's baseline sysctls (sysctls.ts), the underlay NIC with its address and the
+ *    default route via the segment's gateway (`proto boot`, as a static config adds it);
+ * 2. kube-proxy's `route_localnet`;
+ * 3. the CNI's node fragment (flanneld's device and routes, the bridge), then for each pod in
+ *    the cluster's pod order the CNI's host fragment, while the pod's own namespace gets the
+ *    pod fragment and the sysctls it copies from the node;
+ * 4. the Topology's routes and sysctl overrides (last: they say what the node ends up with);
+ * 5. kube-proxy's rules rendered with the node's interface addresses, then the CNI's iptables
+ *    fragments on top (netfilter.ts).
+ */
+import type { CniContext, CniPlugin, NodeUnderlay } from '../cni/types.js'
+import { KpathError } from '../errors.js'
+import type { Cluster } from '../kube/model.js'
+import { objectKey } from '../kube/model.js'
+import { netnsName } from '../model/cluster-state.js'
+import type { NetnsState } from '../model/netns.js'
+import { NetnsBuilder } from './builder.js'
+import type { ReportSink } from './context.js'
+import { finishNetns } from './finish.js'
+import { renderNodeProxy, routeLocalnet } from './kube-proxy.js'
+import { nodeNetfilter } from './netfilter.js'
+import { echoServers, hasSandbox } from './pods.js'
+import { baseSysctls, inheritedSysctls } from './sysctls.js'
+import type { NodePlacement, SegmentNic } from './topology/types.js'
+import { addNic, defaultRoute, nicAddress, topologyRoute } from './underlay.js'
+
+export interface NodeInput {
+  readonly cluster: Cluster
+  readonly ctx: CniContext
+  readonly plugin: CniPlugin
+  readonly placement: NodePlacement
+  readonly sink: ReportSink
+  /** kube-proxy runs on the node (not when the CNI's service proxy replaces it). */
+  readonly kubeProxy: boolean
+  /** The host bridge the NIC is a port of (underlay pods): it then carries the node's address. */
+  readonly nicMaster?: string | undefined
+}
+
+export interface BuiltNode {
+  readonly node: NetnsState
+  readonly pods: readonly NetnsState[]
+}
+
+export function buildNode(input: NodeInput): BuiltNode {
+  const { cluster, ctx, plugin, placement } = input
+  const u = placement.underlay
+  const name = u.node.metadata.name
+  const b = new NetnsBuilder(
+    netnsName.node(name),
+    { kind: 'node', node: name },
+    baseSysctls('node', true),
+  )
+  const nic = underlayNic(placement)
+  addNic(b, nic, `node ${name}`, input.nicMaster)
+  if (input.nicMaster === undefined) addGateway(b, u, u.iface)
+  b.sysctls['net.ipv4.conf.all.route_localnet'] = input.kubeProxy
+    ? routeLocalnet(cluster, u.address)
+    : '0'
+  b.merge(plugin.node(ctx, u), `${plugin.name} on node ${name}`)
+  // The NIC is a port of the CNI's host bridge: the node's address and routes are the bridge's.
+  if (input.nicMaster !== undefined) {
+    b.addresses.push(nicAddress({ ...nic, name: input.nicMaster }))
+    addGateway(b, u, input.nicMaster)
+  }
+  const pods = wirePods(input, b, u)
+  for (const r of placement.routes)
+    b.routes.push(checkedRoute(b, topologyRoute(r, nicsOf(b), `node ${name}`), name))
+  Object.assign(b.sysctls, placement.sysctls)
+  const proxy = input.kubeProxy
+    ? renderNodeProxy(cluster, name, interfaceAddresses(b), input.sink)
+    : undefined
+  const node = finishNetns(b, nodeNetfilter(proxy, b.restore))
+  // Pods copy the node's final IPv4 conf (they are created on a running node).
+  return { node, pods: pods.map((p) => finishPod(p, node)) }
+}
+
+function underlayNic(p: NodePlacement): SegmentNic {
+  const u = p.underlay
+  return {
+    segment: u.segment,
+    name: u.iface,
+    port: p.port,
+    address: u.address,
+    prefixLen: u.prefixLen,
+    mac: u.mac,
+    mtu: u.mtu,
+  }
+}
+
+function addGateway(b: NetnsBuilder, u: NodeUnderlay, dev: string): void {
+  if (u.gateway !== undefined) b.routes.push(defaultRoute(u.gateway, dev))
+}
+
+/** A pod namespace being built, and the sysctls its plugin wrote there (they beat inheritance). */
+interface PodBuild {
+  readonly b: NetnsBuilder
+  readonly written: Readonly<Record<string, string>>
+}
+
+function wirePods(input: NodeInput, b: NetnsBuilder, u: NodeUnderlay): PodBuild[] {
+  const { cluster, ctx, plugin } = input
+  const name = u.node.metadata.name
+  const out: PodBuild[] = []
+  for (const pod of cluster.pods) {
+    if (pod.spec.nodeName !== name || !hasSandbox(pod)) continue
+    if (pod.spec.hostNetwork === true) {
+      b.daemons.push(...echoServers(pod))
+      continue
+    }
+    const ns = pod.metadata.namespace ?? 'default'
+    const pb = new NetnsBuilder(
+      netnsName.pod(ns, pod.metadata.name),
+      { kind: 'pod', namespace: ns, name: pod.metadata.name, node: name },
+      baseSysctls('pod', false),
+    )
+    const wiring = plugin.pod(ctx, pod, u)
+    b.merge(wiring.host, `${plugin.name} for pod ${objectKey(pod)} on node ${name}`)
+    pb.merge(wiring.pod, `${plugin.name} for pod ${objectKey(pod)}`)
+    pb.daemons.push(...echoServers(pod))
+    out.push({ b: pb, written: wiring.pod.sysctls ?? {} })
+  }
+  return out
+}
+
+/** The pod copies the node's IPv4 conf at creation; what its plugin wrote afterwards stays. */
+function finishPod(p: PodBuild, node: NetnsState): NetnsState {
+  Object.assign(p.b.sysctls, inheritedSysctls(node.sysctls), p.written)
+  return finishNetns(p.b)
+}
+
+function nicsOf(b: NetnsBuilder) {
+  return b.addresses
+    .filter((a) => a.family === 4)
+    .map((a) => ({ name: a.iface, address: a.local, prefixLen: a.prefixLen }))
+}
+
+function checkedRoute<R extends { dev?: string; dst: string }>(
+  b: NetnsBuilder,
+  r: R,
+  node: string,
+): R {
+  if (r.dev !== undefined && !b.hasLink(r.dev))
+    throw new KpathError(
+      'KPATH_INVALID_ARGUMENT',
+      `Topology route ${r.dst} on node ${node}: no interface ${r.dev}`,
+      {
+        hint: `the node's interfaces: ${b.links.map((l) => l.name).join(', ')}`,
+      },
+    )
+  return r
+}
+
+/** `iface → [addr/len]`, what kube-proxy reads for nodePortAddresses. */
+function interfaceAddresses(b: NetnsBuilder): Record<string, string[]> {
+  const out: Record<string, string[]> = { lo: ['127.0.0.1/8', '::1/128'] }
+  for (const a of b.addresses) out[a.iface] = [...(out[a.iface] ?? []), `${a.local}/${a.prefixLen}`]
+  return out
+}
