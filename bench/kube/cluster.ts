@@ -30,12 +30,22 @@ export function benchCluster(services: number, endpoints: number): Cluster {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name, namespace: 'bench' },
-      spec: { type: 'ClusterIP', clusterIP: ip(SERVICE_BASE, s + 2), ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }], internalTrafficPolicy: 'Cluster', sessionAffinity: 'None' },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: ip(SERVICE_BASE, s + 2),
+        ports: [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }],
+        internalTrafficPolicy: 'Cluster',
+        sessionAffinity: 'None',
+      },
     })
     slices.push({
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: { name: `${name}-1`, namespace: 'bench', labels: { 'kubernetes.io/service-name': name } },
+      metadata: {
+        name: `${name}-1`,
+        namespace: 'bench',
+        labels: { 'kubernetes.io/service-name': name },
+      },
       addressType: 'IPv4',
       endpoints: Array.from({ length: endpoints }, (_, e) => ({
         addresses: [ip(POD_BASE, 256 + s * endpoints + e)],

@@ -77,7 +77,10 @@ export interface Link {
   /** tun/tap mode, and the user-space program that owns it (flanneld's UDP backend). */
   readonly tun?: { readonly mode: 'tun' | 'tap'; readonly owner?: string }
   /** macvlan: the parent link and the mode (kpath models `bridge`). */
-  readonly macvlan?: { readonly parent: string; readonly mode: 'bridge' | 'private' | 'vepa' | 'passthru' }
+  readonly macvlan?: {
+    readonly parent: string
+    readonly mode: 'bridge' | 'private' | 'vepa' | 'passthru'
+  }
 }
 
 export interface Address {
@@ -95,7 +98,16 @@ export interface Address {
   readonly label?: string
 }
 
-export type RouteType = 'unicast' | 'local' | 'broadcast' | 'anycast' | 'multicast' | 'blackhole' | 'unreachable' | 'prohibit' | 'throw'
+export type RouteType =
+  | 'unicast'
+  | 'local'
+  | 'broadcast'
+  | 'anycast'
+  | 'multicast'
+  | 'blackhole'
+  | 'unreachable'
+  | 'prohibit'
+  | 'throw'
 
 /** Route tables: 255 local, 254 main, 253 default; others by number. */
 export const TABLE_LOCAL = 255
@@ -152,7 +164,15 @@ export interface Neighbour {
   readonly dst: string
   readonly dev: string
   readonly lladdr?: string
-  readonly state: 'PERMANENT' | 'NOARP' | 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'INCOMPLETE' | 'FAILED'
+  readonly state:
+    | 'PERMANENT'
+    | 'NOARP'
+    | 'REACHABLE'
+    | 'STALE'
+    | 'DELAY'
+    | 'PROBE'
+    | 'INCOMPLETE'
+    | 'FAILED'
   /** A proxy entry (`ip neigh add proxy …`): answer ARP for `dst` on `dev`. */
   readonly proxy?: boolean
   readonly router?: boolean
@@ -175,7 +195,12 @@ export interface FdbEntry {
 /** What a namespace stands for in the cluster. */
 export type NetnsRole =
   | { readonly kind: 'node'; readonly node: string }
-  | { readonly kind: 'pod'; readonly namespace: string; readonly name: string; readonly node: string }
+  | {
+      readonly kind: 'pod'
+      readonly namespace: string
+      readonly name: string
+      readonly node: string
+    }
   | { readonly kind: 'segment'; readonly name: string }
   | { readonly kind: 'router'; readonly name: string }
   | { readonly kind: 'external'; readonly name: string }
@@ -211,7 +236,9 @@ export interface NetnsState {
 export function emptyNetns(name: string): NetnsState {
   return {
     name,
-    links: [{ index: 1, name: 'lo', kind: 'loopback', mtu: 65536, up: false, mac: '00:00:00:00:00:00' }],
+    links: [
+      { index: 1, name: 'lo', kind: 'loopback', mtu: 65536, up: false, mac: '00:00:00:00:00:00' },
+    ],
     addresses: [],
     routes: [],
     rules: defaultRules(),
