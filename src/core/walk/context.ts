@@ -1,0 +1,130 @@
+/**
+ * @module core/walk/context
+ * The state of one branch of a cluster walk: each namespace's netfilter runtime (forked from
+ * the namespace's base runtime the first time the branch touches it, and kept for the reply),
+ * the namespace's routing view, the MACs bridges learned so far, and the hops recorded.
+ */
+import { KpathError } from '../errors.js'
+import type { ClusterState } from '../model/cluster-state.js'
+import type { Link, NetnsState } from '../model/netns.js'
+import type { Packet } from '../model/packet.js'
+import type { Chooser } from '../netfilter/engine/chooser.js'
+import { createRuntime } from '../netfilter/engine/index.js'
+import type { NetfilterRuntime } from '../netfilter/engine/runtime.js'
+import type { NetfilterEnv } from '../netfilter/engine/types.js'
+import { netfilterEnv } from '../route/index.js'
+import type { Frame } from './frame.js'
+import type { Hop, HopPacket } from './types.js'
+
+/** What does not change between branches: namespaces, routing views, base runtimes. */
+export class World {
+  readonly byName = new Map<string, NetnsState>()
+  private readonly envs = new Map<string, NetfilterEnv>()
+  private readonly bases = new Map<string, NetfilterRuntime>()
+
+  constructor(readonly state: ClusterState) {
+    for (const n of state.namespaces) this.byName.set(n.name, n)
+  }
+
+  netns(name: string): NetnsState {
+    const n = this.byName.get(name)
+    if (!n) throw new KpathError('KPATH_INVALID_ARGUMENT', `no namespace ${name} in the cluster`)
+    return n
+  }
+
+  env(name: string): NetfilterEnv {
+    let e = this.envs.get(name)
+    if (!e) {
+      e = netfilterEnv(this.netns(name))
+      this.envs.set(name, e)
+    }
+    return e
+  }
+
+  base(name: string): NetfilterRuntime {
+    let rt = this.bases.get(name)
+    if (!rt) {
+      const n = this.netns(name)
+      rt = createRuntime({
+        ruleset: n.iptables.ipv4 ?? { family: 4, tables: [] },
+        ...(n.nftables ? { nft: n.nftables } : {}),
+        ipsets: n.ipsets,
+        conntrack: n.conntrack,
+      })
+      this.bases.set(name, rt)
+    }
+    return rt
+  }
+}
+
+export class WalkCtx {
+  private readonly runtimes = new Map<string, NetfilterRuntime>()
+  /** Learned bridge FDB entries: `netns/bridge` → MAC → port. */
+  readonly learned = new Map<string, Map<string, string>>()
+  hops: Hop[] = []
+  private steps = 0
+  /** Inner frames of tunnels the packet is inside, innermost last (pushed on encapsulation). */
+  readonly tunnels: { readonly vni: number; readonly port: number; readonly frame: Frame }[] = []
+  /** During the reply: the client socket waiting for it. */
+  socket:
+    | {
+        readonly netns: string
+        readonly addr: string
+        readonly port?: number
+        /** The address and port the socket sent to. */
+        readonly peer: { readonly addr: string; readonly port?: number }
+      }
+    | undefined
+  /** The packet as the last local delivery received it. */
+  delivered: Packet | undefined
+
+  constructor(
+    readonly world: World,
+    readonly chooser: Chooser,
+    readonly maxHops: number,
+  ) {}
+
+  runtime(netns: string): NetfilterRuntime {
+    let rt = this.runtimes.get(netns)
+    if (!rt) {
+      rt = this.world.base(netns).fork()
+      this.runtimes.set(netns, rt)
+    }
+    return rt
+  }
+
+  link(netns: string, name: string): Link | undefined {
+    return this.world.netns(netns).links.find((l) => l.name === name)
+  }
+
+  /** Count a step of the walk; a packet going round in circles ends in KPATH_LOOP. */
+  tick(where: string): void {
+    this.steps++
+    if (this.steps > this.maxHops)
+      throw new KpathError('KPATH_LOOP', `the walk exceeded ${this.maxHops} steps at ${where}`, {
+        hint: 'a routing loop between namespaces, or raise maxHops',
+      })
+  }
+
+  record(hop: Hop): void {
+    this.hops.push(hop)
+  }
+
+  /** Start recording a new walk (the reply) with the same runtimes and learned MACs. */
+  restart(): void {
+    this.hops = []
+    this.steps = 0
+  }
+}
+
+export function hopPacket(p: Packet): HopPacket {
+  return {
+    src: p.src,
+    dst: p.dst,
+    proto: p.proto,
+    ...(p.sport === undefined ? {} : { sport: p.sport }),
+    ...(p.dport === undefined ? {} : { dport: p.dport }),
+    ttl: p.ttl,
+    length: p.length,
+  }
+}
