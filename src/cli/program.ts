@@ -5,6 +5,7 @@
 import { Command } from '@commander-js/extra-typings'
 import { iptablesCommand } from './commands/iptables.js'
 import { showCommand } from './commands/show.js'
+import { traceCommand } from './commands/trace.js'
 
 export const VERSION = '0.1.0'
 
@@ -28,6 +29,7 @@ export function createProgram(): Command {
     .exitOverride()
   program.addCommand(iptablesCommand())
   program.addCommand(showCommand())
+  program.addCommand(traceCommand())
   inherit(program)
   return program
 }

@@ -1,33 +1,51 @@
 /**
  * @module cli/commands/show
- * `kpath show FILE... --node NAME VIEW`.
+ * `kpath show FILE... (--node NAME | --pod REF) VIEW`.
  */
 import { Argument, Command } from '@commander-js/extra-typings'
 import { readTextInput } from '../../adapters/node/files.js'
-import { show, toJson } from '../../core/app/show.js'
+import { SHOW_VIEWS, show } from '../../core/app/show.js'
 
 const EXAMPLES = `
+Views: iptables (iptables-save), nft (nft list ruleset), routes (ip route show table all),
+addr (ip addr), link (ip -d link), neigh (ip neigh), rules (ip rule), ipsets (ipset save),
+sysctl (sysctl -a, net.*), fdb (bridge fdb). -j prints iproute2's JSON for its views.
+
 Examples:
   kpath show cluster.yaml --node worker-1 iptables      # what iptables-save shows on worker-1
   kpath show cluster.yaml --node worker-1 iptables -6   # ip6tables-save
-  kpath show cluster.yaml kube-proxy.yaml --node worker-1 nft --json`
+  kpath show examples/clusters/flannel-vxlan.yaml --node beta routes
+  kpath show examples/clusters/flannel-vxlan.yaml --pod default/NAME addr -j`
 
 export function showCommand() {
   return new Command('show')
-    .description('print the kernel state kpath builds for a node, as the real tool prints it')
-    .addArgument(new Argument('<view>', 'what to print').choices(['iptables', 'nft'] as const))
+    .description(
+      'print the kernel state kpath builds for a node or pod, as the real tool prints it',
+    )
+    .addArgument(new Argument('<view>', 'what to print').choices(SHOW_VIEWS))
     .argument(
       '<files...>',
-      'Kubernetes YAML: manifests, kubectl get -o yaml lists, KubeProxyConfiguration',
+      'Kubernetes YAML: manifests, kubectl get -o yaml lists, KubeProxyConfiguration, Topology',
     )
     .option('--node <name>', 'the node (optional when the cluster has one)')
-    .option('-6, --ipv6', 'iptables view: ip6tables-save')
-    .option('--json', 'print JSON')
+    .option('--pod <ref>', 'a pod instead of a node: NS/NAME, NAME or pod/NS/NAME')
+    .option('-6, --ipv6', 'IPv6: ip6tables-save, ip -6 route, ip -6 rule')
+    .option('-j, --json', 'print JSON')
     .addHelpText('after', EXAMPLES)
     .action(async (view, files, o) => {
       const inputs = await Promise.all(files.map((f) => readTextInput(f, 'Kubernetes YAML')))
-      const r = show({ inputs, view, ...(o.node ? { node: o.node } : {}), ipv6: o.ipv6 === true })
+      const r = show({
+        inputs,
+        view,
+        ...(o.node ? { node: o.node } : {}),
+        ...(o.pod ? { pod: o.pod } : {}),
+        ipv6: o.ipv6 === true,
+      })
       for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`)
-      process.stdout.write(o.json ? `${toJson(r.json)}\n` : r.text)
+      process.stdout.write(o.json ? ensureNewline(r.json) : r.text)
     })
+}
+
+function ensureNewline(s: string): string {
+  return s.endsWith('\n') ? s : `${s}\n`
 }
