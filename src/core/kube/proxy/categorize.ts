@@ -33,18 +33,32 @@ export interface NodeTopology {
   readonly preferSameNode: boolean
 }
 
-/** `topologyModeFromHints`: look only at ready endpoints; all must carry the hint kind. */
+/** Every ready endpoint carries hints of the kind, and one names `name` (node or zone). */
+function hintsPick(
+  endpoints: readonly EndpointInfo[],
+  kind: 'nodeHints' | 'zoneHints',
+  name: string,
+): boolean {
+  let all = true
+  let some = false
+  for (const ep of endpoints) {
+    if (!ep.ready) continue
+    const hints = ep[kind]
+    if (hints.size === 0) all = false
+    else if (hints.has(name)) some = true
+  }
+  return all && some
+}
+
+/**
+ * `topologyModeFromHints`: look only at ready endpoints; all must carry the hint kind and one
+ * must name this node (zone). Plain loops: this runs once per service port of a sync.
+ */
 export function topologyMode(endpoints: readonly EndpointInfo[], node: NodeTopology): TopologyMode {
-  const ready = endpoints.filter((ep) => ep.ready)
-  const all = (f: (ep: EndpointInfo) => boolean) => ready.every(f)
-  const some = (f: (ep: EndpointInfo) => boolean) => ready.some(f)
-  if (node.preferSameNode && all((ep) => ep.nodeHints.size > 0)) {
-    if (some((ep) => ep.nodeHints.has(node.nodeName))) return 'PreferSameNode'
-  }
-  if (all((ep) => ep.zoneHints.size > 0) && node.zone !== undefined) {
-    const zone = node.zone
-    if (some((ep) => ep.zoneHints.has(zone))) return 'PreferSameZone'
-  }
+  if (node.preferSameNode && hintsPick(endpoints, 'nodeHints', node.nodeName))
+    return 'PreferSameNode'
+  if (node.zone !== undefined && hintsPick(endpoints, 'zoneHints', node.zone))
+    return 'PreferSameZone'
   return ''
 }
 

@@ -9,7 +9,7 @@
  * of rules and probabilities.
  */
 import type { Endpoint, EndpointSlice, IPFamily } from '../model.js'
-import { familyOf, formatGoIP, joinHostPort, parseIPSloppy } from './ip-text.js'
+import { canonicalIP, familyOfText, joinHostPort } from './ip-text.js'
 import type { Warn } from './service-ports.js'
 import type { EndpointInfo } from './types.js'
 
@@ -21,20 +21,23 @@ interface Ctx {
   readonly nodeHints: boolean
 }
 
+/** Shared by every endpoint without hints (most of them): read-only, so one set will do. */
+const NO_HINTS: ReadonlySet<string> = new Set()
+
 function hintSet(list: readonly { readonly name: string }[] | undefined): ReadonlySet<string> {
-  return new Set((list ?? []).map((h) => h.name))
+  if (list === undefined || list.length === 0) return NO_HINTS
+  return new Set(list.map((h) => h.name))
 }
 
 function endpointInfo(ep: Endpoint, port: number, ctx: Ctx, warn: Warn): EndpointInfo | undefined {
   const first = ep.addresses[0]
   if (first === undefined) return undefined
-  const a = parseIPSloppy(first)
-  if (!a) {
+  const ip = canonicalIP(first)
+  if (ip === undefined) {
     warn(`endpoint address ${JSON.stringify(first)} is not an IP address; kube-proxy ignores it`)
     return undefined
   }
-  if (familyOf(a) !== ctx.family) return undefined
-  const ip = formatGoIP(a)
+  if (familyOfText(ip) !== ctx.family) return undefined
   const c = ep.conditions ?? {}
   return {
     ip,
@@ -45,7 +48,7 @@ function endpointInfo(ep: Endpoint, port: number, ctx: Ctx, warn: Warn): Endpoin
     terminating: c.terminating === true,
     isLocal: ep.nodeName !== undefined && ep.nodeName === ctx.nodeName,
     zoneHints: hintSet(ep.hints?.forZones),
-    nodeHints: ctx.nodeHints ? hintSet(ep.hints?.forNodes) : new Set(),
+    nodeHints: ctx.nodeHints ? hintSet(ep.hints?.forNodes) : NO_HINTS,
   }
 }
 

@@ -9,7 +9,7 @@
  * nftables (pkg/proxy/nftables/proxier.go `hashAndTruncate`): the first 8 base32 characters,
  * a `-` and the readable name, cut to 240 characters (nft allows 256) with a `...` marker.
  */
-import { sha256 } from './sha256.js'
+import { sha256Words } from './sha256.js'
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 
@@ -30,8 +30,27 @@ export function base32(bytes: Uint8Array): string {
   return out.padEnd(Math.ceil(out.length / 8) * 8, '=')
 }
 
+/** The character codes of the prefix being built; reused, as each name is hashed once per sync. */
+const CODES: number[] = []
+
+/**
+ * The first `length` (≤ 51) characters of `base32(sha256(text))`, read straight from the hash
+ * words: no digest bytes, no full encoding, no padding (which only starts at character 52),
+ * and one string made from the character codes rather than one per appended character.
+ */
 function hashPrefix(text: string, length: number): string {
-  return base32(sha256(text)).slice(0, length)
+  const words = sha256Words(text)
+  CODES.length = length
+  for (let k = 0; k < length; k++) {
+    const bit = k * 5
+    const i = bit >> 5
+    const shift = 27 - (bit & 31)
+    const w = words[i]!
+    // A 5-bit group inside one word, or straddling into the next one.
+    const v = shift >= 0 ? w >>> shift : (w << -shift) | (words[i + 1]! >>> (32 + shift))
+    CODES[k] = BASE32.charCodeAt(v & 31)
+  }
+  return String.fromCharCode(...CODES)
 }
 
 /** The 16-character hash shared by a service port's KUBE-SVC/SVL/EXT/FW chains. */

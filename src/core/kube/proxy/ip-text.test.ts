@@ -1,5 +1,15 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { canonicalIP, formatGoCIDR, joinHostPort, parseCIDRSloppy } from './ip-text.js'
+import {
+  canonicalIP,
+  familyOf,
+  familyOfText,
+  formatGoCIDR,
+  formatGoIP,
+  joinHostPort,
+  parseCIDRSloppy,
+  parseIPSloppy,
+} from './ip-text.js'
 
 describe('kube-proxy address text (ParseIPSloppy + Go String())', () => {
   it('reads IPv4 octets with leading zeros as decimal', () => {
@@ -31,5 +41,27 @@ describe('kube-proxy address text (ParseIPSloppy + Go String())', () => {
   it('brackets IPv6 hosts like net.JoinHostPort', () => {
     expect(joinHostPort('10.0.0.1', 80)).toBe('10.0.0.1:80')
     expect(joinHostPort('fd00::1', 80)).toBe('[fd00::1]:80')
+  })
+
+  it('canonicalIP equals parse-then-print, also where it skips both (dotted quads)', () => {
+    // Octets with leading zeros, over 255, too many digits, empty, or too few/many of them.
+    const octet = fc.oneof(
+      fc.nat(255).map(String),
+      fc.nat(999).map((n) => String(n).padStart(3, '0')),
+      fc.constantFrom('', '0', '00', '0000', '256', '1000', 'a', ' 1', '-1'),
+    )
+    const text = fc.oneof(
+      fc.array(octet, { minLength: 1, maxLength: 5 }).map((o) => o.join('.')),
+      fc.constantFrom('::ffff:10.1.2.3', 'fd00::1', '1.2.3.4.', '.1.2.3', '1..2.3'),
+    )
+    fc.assert(
+      fc.property(text, (t) => {
+        const a = parseIPSloppy(t)
+        expect(canonicalIP(t)).toBe(a && formatGoIP(a))
+        const ip = canonicalIP(t)
+        if (a && ip !== undefined) expect(familyOfText(ip)).toBe(familyOf(a))
+      }),
+      { numRuns: 2000 },
+    )
   })
 })

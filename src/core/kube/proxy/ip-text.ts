@@ -21,9 +21,13 @@ import type { IPFamily } from '../model.js'
 
 const MAPPED_PREFIX = 0xffffn << 32n
 
+/** An octet with a leading zero: the only case {@link unsloppy} rewrites. */
+const LEADING_ZERO = /(?:^|\.)0[0-9]/
+
 /** Drop leading zeros of each dotted-quad octet (Go's sloppy IPv4 rule). */
 function unsloppy(text: string): string {
-  if (text.includes(':')) return text
+  // Most addresses have none: one test instead of a split per address of a large cluster.
+  if (text.includes(':') || !LEADING_ZERO.test(text)) return text
   return text
     .split('.')
     .map((o) => (/^[0-9]+$/.test(o) ? o.replace(/^0+(?=[0-9])/, '') : o))
@@ -57,10 +61,41 @@ export function parseIPSloppy(text: string): Addr | undefined {
   return a && unmap(a)
 }
 
+/**
+ * `text` is a dotted quad already in Go's printed form: four decimal octets ≤ 255 without
+ * leading zeros. Parsing and printing it again gives the same text, so callers can skip both.
+ * One pass over the characters, no allocation: a large cluster's addresses are nearly all so.
+ */
+function isCanonicalIPv4(text: string): boolean {
+  let octets = 0
+  let digits = 0
+  let value = 0
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46 // a final '.' closes the last octet
+    if (c === 46) {
+      if (digits === 0 || value > 255) return false
+      octets++
+      digits = 0
+      value = 0
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && value === 0) return false // a leading zero: Go would drop it
+      if (++digits > 3) return false
+      value = value * 10 + (c - 48)
+    } else return false
+  }
+  return octets === 4
+}
+
 /** Canonical (Go) text of an address, or undefined. */
 export function canonicalIP(text: string): string | undefined {
+  if (isCanonicalIPv4(text)) return text
   const a = parseIPSloppy(text)
   return a && formatGoIP(a)
+}
+
+/** The family of an address in Go's printed form: only IPv6 text has a colon. */
+export function familyOfText(goText: string): IPFamily {
+  return goText.includes(':') ? 'IPv6' : 'IPv4'
 }
 
 /** Parse like `ParseCIDRSloppy`: `addr/len` only, host bits cleared. */

@@ -42,21 +42,12 @@ export interface ServicePortPlan {
   readonly localEndpoints: readonly EndpointInfo[]
 }
 
-function filters(
-  svc: ServicePortInfo,
-  hasEndpoints: boolean,
-  hasInternal: boolean,
-  hasExternal: boolean,
-): Pick<ServicePortPlan, 'internalFilter' | 'externalFilter'> {
-  if (!hasEndpoints) {
-    const reject: NoEndpointVerdict = { verdict: 'REJECT', comment: `${svc.spn} has no endpoints` }
-    return { internalFilter: reject, externalFilter: reject }
-  }
-  const drop: NoEndpointVerdict = { verdict: 'DROP', comment: `${svc.spn} has no local endpoints` }
-  return {
-    internalFilter: hasInternal ? undefined : drop,
-    externalFilter: hasExternal ? undefined : drop,
-  }
+function noEndpoints(svc: ServicePortInfo): NoEndpointVerdict {
+  return { verdict: 'REJECT', comment: `${svc.spn} has no endpoints` }
+}
+
+function noLocalEndpoints(svc: ServicePortInfo): NoEndpointVerdict {
+  return { verdict: 'DROP', comment: `${svc.spn} has no local endpoints` }
 }
 
 /** Decide everything about one service port that does not depend on the backend. */
@@ -66,6 +57,13 @@ export function planServicePort(svc: ServicePortInfo, node: NodeTopology): Servi
   const noLocal = endpoints.local.length === 0
   const hasInternalEndpoints = hasEndpoints && !(svc.internalPolicyLocal && noLocal)
   const hasExternalEndpoints = hasEndpoints && !(svc.externalPolicyLocal && noLocal)
+  // Without any endpoint both kinds of traffic are rejected; without local ones, dropped.
+  // The verdicts are built only when needed: most ports of a large cluster need none.
+  const reject = hasEndpoints ? undefined : noEndpoints(svc)
+  const drop =
+    hasEndpoints && !(hasInternalEndpoints && hasExternalEndpoints)
+      ? noLocalEndpoints(svc)
+      : undefined
   return {
     svc,
     endpoints,
@@ -77,7 +75,8 @@ export function planServicePort(svc: ServicePortInfo, node: NodeTopology): Servi
     internalLocal: svc.internalPolicyLocal,
     externalLocal: svc.externalPolicyLocal,
     usesExternalChain: hasEndpoints && externallyAccessible(svc),
-    ...filters(svc, hasEndpoints, hasInternalEndpoints, hasExternalEndpoints),
+    internalFilter: reject ?? (hasInternalEndpoints ? undefined : drop),
+    externalFilter: reject ?? (hasExternalEndpoints ? undefined : drop),
     clusterEndpoints: endpoints.cluster,
     localEndpoints: endpoints.local,
   }

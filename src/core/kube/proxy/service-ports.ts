@@ -9,14 +9,7 @@
  */
 import type { EndpointSlice, IPFamily, Protocol, Service, ServicePort } from '../model.js'
 import { endpointsByPort } from './endpoints.js'
-import {
-  canonicalIP,
-  familyOf,
-  formatGoCIDR,
-  formatGoIP,
-  parseCIDRSloppy,
-  parseIPSloppy,
-} from './ip-text.js'
+import { canonicalIP, familyOf, familyOfText, formatGoCIDR, parseCIDRSloppy } from './ip-text.js'
 import type { EndpointInfo, L4Protocol, ServicePortInfo } from './types.js'
 
 /** Findings kube-proxy would log (and skip), collected instead of printed. */
@@ -38,8 +31,8 @@ function clusterIPFor(svc: Service, family: IPFamily): string | undefined {
     const ip = i < 0 ? undefined : spec.clusterIPs[i]
     return ip === undefined ? undefined : canonicalIP(ip)
   }
-  const a = parseIPSloppy(spec.clusterIP)
-  return a && familyOf(a) === family ? formatGoIP(a) : undefined
+  const ip = canonicalIP(spec.clusterIP)
+  return ip !== undefined && familyOfText(ip) === family ? ip : undefined
 }
 
 /** Valid addresses of `family` from `list`; invalid ones are reported, not silently dropped. */
@@ -51,9 +44,10 @@ function ipsOfFamily(
 ): string[] {
   const out: string[] = []
   for (const text of list) {
-    const a = parseIPSloppy(text)
-    if (!a) warn(`${what} ${JSON.stringify(text)} is not an IP address; kube-proxy ignores it`)
-    else if (familyOf(a) === family) out.push(formatGoIP(a))
+    const ip = canonicalIP(text)
+    if (ip === undefined)
+      warn(`${what} ${JSON.stringify(text)} is not an IP address; kube-proxy ignores it`)
+    else if (familyOfText(ip) === family) out.push(ip)
   }
   return out
 }

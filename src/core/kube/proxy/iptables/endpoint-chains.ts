@@ -14,8 +14,29 @@ import type { IptablesOptions } from './options.js'
 import { addChain, addRule, quoted, type RestorePayload } from './payload.js'
 import { probability } from './probability.js'
 
-function endpointComment(o: IptablesOptions, text: string): string[] {
-  return o.largeClusterMode ? [] : ['-m', 'comment', '--comment', text]
+const NO_WORDS: readonly string[] = []
+
+/** `SPN -> ip:port`, left out in large-cluster mode. */
+function endpointComment(
+  o: IptablesOptions,
+  svc: ServicePortInfo,
+  ep: EndpointInfo,
+): readonly string[] {
+  return o.largeClusterMode
+    ? NO_WORDS
+    : ['-m', 'comment', '--comment', quoted(`${svc.spn} -> ${ep.key}`)]
+}
+
+/**
+ * KUBE-SEP names by endpoint key, each hashed once: the dispatch rules and the endpoint's own
+ * chain all name it, and hashing is the costliest step of a large sync.
+ */
+export type SepNames = ReadonlyMap<string, string>
+
+function sepNames(svc: ServicePortInfo, endpoints: readonly EndpointInfo[]): SepNames {
+  const names = new Map<string, string>()
+  for (const ep of endpoints) names.set(ep.key, sepChain(svc, ep))
+  return names
 }
 
 /** Rules of one KUBE-SVC or KUBE-SVL chain over `endpoints`. */
@@ -24,17 +45,17 @@ export function writeDispatch(
   svc: ServicePortInfo,
   chain: string,
   endpoints: readonly EndpointInfo[],
+  names: SepNames,
   o: IptablesOptions,
 ): void {
   addChain(p.nat, chain)
-  const describe = (ep: EndpointInfo) => endpointComment(o, quoted(`${svc.spn} -> ${ep.key}`))
   if (svc.stickySeconds !== undefined) {
     for (const ep of endpoints) {
-      const sep = sepChain(svc, ep)
+      const sep = names.get(ep.key) ?? sepChain(svc, ep)
       addRule(
         p.nat,
         chain,
-        describe(ep),
+        endpointComment(o, svc, ep),
         '-m',
         'recent',
         '--name',
@@ -48,12 +69,17 @@ export function writeDispatch(
       )
     }
   }
-  endpoints.forEach((ep, i) => {
-    const left = endpoints.length - i
+  // Each endpoint takes 1/k of what the ones before it left; the last takes the rest.
+  let left = endpoints.length
+  for (const ep of endpoints) {
     const pick =
-      left > 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(left)] : []
-    addRule(p.nat, chain, describe(ep), pick, '-j', sepChain(svc, ep))
-  })
+      left > 1
+        ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(left)]
+        : NO_WORDS
+    const sep = names.get(ep.key) ?? sepChain(svc, ep)
+    addRule(p.nat, chain, endpointComment(o, svc, ep), pick, '-j', sep)
+    left--
+  }
 }
 
 /** One KUBE-SEP chain: masquerade hairpin (pod to its own service), record affinity, DNAT. */
@@ -61,13 +87,14 @@ export function writeEndpointChain(
   p: RestorePayload,
   svc: ServicePortInfo,
   ep: EndpointInfo,
+  chain: string,
   o: IptablesOptions,
 ): void {
-  const chain = sepChain(svc, ep)
   addChain(p.nat, chain)
-  const c = endpointComment(o, svc.spn)
+  const c = o.largeClusterMode ? NO_WORDS : ['-m', 'comment', '--comment', svc.spn]
   addRule(p.nat, chain, c, '-s', ep.ip, '-j', KUBE_MARK_MASQ)
-  const sticky = svc.stickySeconds === undefined ? [] : ['-m', 'recent', '--name', chain, '--set']
+  const sticky =
+    svc.stickySeconds === undefined ? NO_WORDS : ['-m', 'recent', '--name', chain, '--set']
   addRule(
     p.nat,
     chain,
@@ -91,8 +118,12 @@ export function writeEndpointRules(
   chains: { readonly cluster: string; readonly local: string },
   o: IptablesOptions,
 ): void {
+  const reachable = plan.endpoints.allReachable
+  const names = sepNames(plan.svc, reachable)
   if (plan.usesClusterPolicyChain)
-    writeDispatch(p, plan.svc, chains.cluster, plan.clusterEndpoints, o)
-  if (plan.usesLocalPolicyChain) writeDispatch(p, plan.svc, chains.local, plan.localEndpoints, o)
-  for (const ep of plan.endpoints.allReachable) writeEndpointChain(p, plan.svc, ep, o)
+    writeDispatch(p, plan.svc, chains.cluster, plan.clusterEndpoints, names, o)
+  if (plan.usesLocalPolicyChain)
+    writeDispatch(p, plan.svc, chains.local, plan.localEndpoints, names, o)
+  for (const ep of reachable)
+    writeEndpointChain(p, plan.svc, ep, names.get(ep.key) ?? sepChain(plan.svc, ep), o)
 }

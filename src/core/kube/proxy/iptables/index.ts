@@ -51,13 +51,33 @@ export function buildPayload(
   return p
 }
 
+/**
+ * One family's iptables render. `emitted` is computed by the render; `payload` and `ruleset`
+ * are computed on first read and then kept (plain getters on the object, so they read, spread
+ * and serialise like fields): most callers need only one of the three, and at 10,000 services
+ * the sorted copy and the parsed node view each cost as much as the payload itself. A problem
+ * in them (e.g. the node view failing to parse) therefore surfaces on first read, and until
+ * `payload` is read the render keeps its rule list for it.
+ */
 export interface IptablesRender {
-  /** The restore payload, in the unit tests' sorted order (byte-comparable with them). */
+  /** The restore payload, in the unit tests' sorted order (byte-comparable with them). Lazy. */
   readonly payload: string
   /** The same payload in kube-proxy's own emission order (services in input order). */
   readonly emitted: string
-  /** The node's iptables after the sync (jump rules, then `emitted`), as iptables-save shows it. */
+  /**
+   * The node's iptables after the sync (jump rules, then `emitted`), as iptables-save shows
+   * it. Lazy.
+   */
   readonly ruleset: Ruleset
+}
+
+/** `compute()` once, on the first call of the returned function (a throw is not kept). */
+function once<T>(compute: () => T): () => T {
+  let cell: { readonly value: T } | undefined
+  return () => {
+    cell ??= { value: compute() }
+    return cell.value
+  }
 }
 
 export function renderIptables(
@@ -68,6 +88,16 @@ export function renderIptables(
   const p = buildPayload(plans, o)
   const emitted = emittedText(p)
   const family = o.family === 'IPv4' ? 4 : 6
+  const payload = once(() => sortedText(p))
   // The node holds rules in the order kube-proxy wrote them (services in input order here).
-  return { payload: sortedText(p), emitted, ruleset: nodeRuleset(emitted, family, canaryChains) }
+  const ruleset = once(() => nodeRuleset(emitted, family, canaryChains))
+  return {
+    get payload() {
+      return payload()
+    },
+    emitted,
+    get ruleset() {
+      return ruleset()
+    },
+  }
 }

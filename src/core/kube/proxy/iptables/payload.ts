@@ -4,11 +4,18 @@
  * list of `:CHAIN - [0:0]` lines (each flushes or creates its chain) and a list of rules, the
  * way kube-proxy's LineBuffers hold them. Arguments are kept as kube-proxy writes them, with
  * the double quotes it puts around multi-word comments.
+ *
+ * A rule is joined into its text line when it is added (kube-proxy's `LineBuffer.Write` does
+ * the same): a large sync writes ~110,000 rules, and one string per rule is what both printers
+ * need. Only the comment is kept apart, as the unit tests' sort key.
  */
 
 export interface RestoreRule {
   readonly chain: string
-  readonly args: readonly string[]
+  /** The whole line, `-A CHAIN arg…`, as kube-proxy writes it. */
+  readonly line: string
+  /** The word after `--comment`, as written (with its quotes); `''` without a comment. */
+  readonly comment: string
 }
 
 export interface RestoreTable {
@@ -23,18 +30,37 @@ export interface RestorePayload {
   readonly nat: RestoreTable
 }
 
-export function emptyPayload(): RestorePayload {
-  const table = (): RestoreTable => ({ chains: [], rules: [], declared: new Set() })
-  return { filter: table(), nat: table() }
+function emptyTable(): RestoreTable {
+  return { chains: [], rules: [], declared: new Set() }
 }
 
-/** Append one rule; `parts` are words or word lists, flattened like kube-proxy's `Write`. */
+export function emptyPayload(): RestorePayload {
+  return { filter: emptyTable(), nat: emptyTable() }
+}
+
+/** The words of the rule being added; reused, so that a rule allocates only its line. */
+const WORDS: string[] = []
+
+/**
+ * Append one rule; `parts` are words or word lists, joined with spaces like kube-proxy's
+ * `Write`. One `join` gives a flat string (piecewise `+=` would leave a rope of small strings
+ * per rule for the collector and for every later read).
+ */
 export function addRule(
   t: RestoreTable,
   chain: string,
   ...parts: (string | readonly string[])[]
 ): void {
-  t.rules.push({ chain, args: parts.flat() })
+  WORDS.length = 0
+  WORDS.push('-A', chain)
+  for (const part of parts) {
+    if (typeof part === 'string') WORDS.push(part)
+    else for (const word of part) WORDS.push(word)
+  }
+  // The comment is the word after the first `--comment` (the tests' dump parser reads it so).
+  const at = WORDS.indexOf('--comment', 2)
+  const comment = at < 0 ? '' : (WORDS[at + 1] ?? '')
+  t.rules.push({ chain, line: WORDS.join(' '), comment })
 }
 
 /** Declare a chain once (`MakeChainLine`). */
@@ -49,15 +75,19 @@ export function quoted(text: string): string {
   return `"${text}"`
 }
 
-export function ruleLine(r: RestoreRule): string {
-  return ['-A', r.chain, ...r.args].join(' ')
-}
-
-function tableText(name: string, t: RestoreTable): string[] {
-  return [`*${name}`, ...t.chains.map((c) => `:${c} - [0:0]`), ...t.rules.map(ruleLine), 'COMMIT']
+/** Append one table's lines in emission order. */
+function pushTable(out: string[], name: string, t: RestoreTable): void {
+  out.push(`*${name}`)
+  for (const c of t.chains) out.push(`:${c} - [0:0]`)
+  for (const r of t.rules) out.push(r.line)
+  out.push('COMMIT')
 }
 
 /** The payload in the order kube-proxy emits it. */
 export function emittedText(p: RestorePayload): string {
-  return `${[...tableText('filter', p.filter), ...tableText('nat', p.nat)].join('\n')}\n`
+  const out: string[] = []
+  pushTable(out, 'filter', p.filter)
+  pushTable(out, 'nat', p.nat)
+  out.push('')
+  return out.join('\n')
 }

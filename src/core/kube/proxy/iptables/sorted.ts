@@ -11,7 +11,6 @@
  */
 import { KUBE_NODEPORTS, KUBE_SERVICES } from './names.js'
 import type { RestorePayload, RestoreRule, RestoreTable } from './payload.js'
-import { ruleLine } from './payload.js'
 
 function chainRank(name: string): number {
   if (name === KUBE_NODEPORTS) return 0
@@ -19,48 +18,56 @@ function chainRank(name: string): number {
   return name.startsWith('KUBE-') ? 2 : 3
 }
 
-function byChain(a: string, b: string): number {
-  const r = chainRank(a) - chainRank(b)
-  return r !== 0 ? r : a < b ? -1 : a > b ? 1 : 0
+/** Chains by rank, then by name (byte order, as Go's `<` on strings). */
+function sortedChains(chains: readonly string[]): string[] {
+  // Rank each name once rather than on every comparison.
+  const keyed = chains.map((name) => ({ name, rank: chainRank(name) }))
+  keyed.sort((a, b) => a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  return keyed.map((k) => k.name)
 }
 
 /** The comment's value (quotes removed), as the tests' dump parser reads it. */
-function commentOf(r: RestoreRule): string {
-  const i = r.args.indexOf('--comment')
-  const raw = i < 0 ? '' : (r.args[i + 1] ?? '')
+function commentValue(raw: string): string {
   return raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw
 }
 
 const LAST_RULE_MARKER = 'must be the last rule'
 
-function ruleOrder(chain: string): ((a: RestoreRule, b: RestoreRule) => number) | undefined {
-  if (chain !== KUBE_NODEPORTS && chain !== KUBE_SERVICES) return undefined
-  return (a, b) => {
-    const ca = commentOf(a)
-    const cb = commentOf(b)
-    const la = chain === KUBE_SERVICES && ca.includes(LAST_RULE_MARKER) ? 1 : 0
-    const lb = chain === KUBE_SERVICES && cb.includes(LAST_RULE_MARKER) ? 1 : 0
-    if (la !== lb) return la - lb
-    return ca < cb ? -1 : ca > cb ? 1 : 0
-  }
+/** KUBE-NODEPORTS and KUBE-SERVICES rules stably by comment, the "last rule" one(s) last. */
+function sortedByComment(chain: string, rules: readonly RestoreRule[]): RestoreRule[] {
+  const keyed = rules.map((rule) => {
+    const comment = commentValue(rule.comment)
+    const last = chain === KUBE_SERVICES && comment.includes(LAST_RULE_MARKER) ? 1 : 0
+    return { rule, comment, last }
+  })
+  // Array.prototype.sort is stable, as Go's sort.SliceStable.
+  keyed.sort(
+    (a, b) => a.last - b.last || (a.comment < b.comment ? -1 : a.comment > b.comment ? 1 : 0),
+  )
+  return keyed.map((k) => k.rule)
 }
 
-function sortedTable(name: string, t: RestoreTable): string[] {
-  const chains = [...t.chains].sort(byChain)
-  const lines = [`*${name}`, ...chains.map((c) => `:${c} - [0:0]`)]
-  const byName = new Map<string, RestoreRule[]>(chains.map((c) => [c, []]))
+function pushSortedTable(out: string[], name: string, t: RestoreTable): void {
+  const chains = sortedChains(t.chains)
+  out.push(`*${name}`)
+  for (const c of chains) out.push(`:${c} - [0:0]`)
+  const byName = new Map<string, RestoreRule[]>()
+  for (const c of chains) byName.set(c, [])
   for (const r of t.rules) byName.get(r.chain)?.push(r)
   for (const chain of chains) {
     const rules = byName.get(chain) ?? []
-    const order = ruleOrder(chain)
-    // Array.prototype.sort is stable, as Go's sort.SliceStable.
-    lines.push(...(order ? rules.sort(order) : rules).map(ruleLine))
+    const ordered =
+      chain === KUBE_NODEPORTS || chain === KUBE_SERVICES ? sortedByComment(chain, rules) : rules
+    for (const r of ordered) out.push(r.line)
   }
-  lines.push('COMMIT')
-  return lines
+  out.push('COMMIT')
 }
 
 /** The restore payload in the unit tests' sorted form (filter, then nat). */
 export function sortedText(p: RestorePayload): string {
-  return `${[...sortedTable('filter', p.filter), ...sortedTable('nat', p.nat)].join('\n')}\n`
+  const out: string[] = []
+  pushSortedTable(out, 'filter', p.filter)
+  pushSortedTable(out, 'nat', p.nat)
+  out.push('')
+  return out.join('\n')
 }
