@@ -2,25 +2,12 @@
  * `kpath trace` across a cluster and the namespace views of `kpath show`, end to end on
  * examples/clusters/flannel-vxlan.yaml (2 nodes, flannel VXLAN, Deployment web ×3, Service web).
  */
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { kpath } from './support/cli.js'
 import { REPO_ROOT } from './support/shared.js'
 
 const CLUSTER = join(REPO_ROOT, 'examples/clusters/flannel-vxlan.yaml')
-
-function kpath(...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args],
-    {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    },
-  )
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 interface JsonBranch {
   probability: number

@@ -2,27 +2,14 @@
  * The kpath command end to end: it runs in a child process exactly as a user runs it, and the
  * tests check exit codes (0 delivered, 1 not delivered, 2 bad input), output and messages.
  */
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { kpath } from './support/cli.js'
 import { REPO_ROOT } from './support/shared.js'
 
 const EXAMPLE = join(REPO_ROOT, 'examples/iptables/kube-proxy-node.rules')
-
-function kpath(...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args],
-    {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    },
-  )
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 const POD_TO_WEB = [
   'iptables',
