@@ -61,14 +61,18 @@ function v6Item(item: string): AddrMatch['cidr'] | AddrError {
  * iptables-save prints), read without allocating. Undefined sends the item to the general reader.
  */
 function fastV4(item: string): AddrMatch['cidr'] | undefined {
+  return fastV4At(item, 0, item.length)
+}
+
+/** {@link fastV4} on `src[from, n)`, read in place. */
+export function fastV4At(src: string, from: number, n: number): AddrMatch['cidr'] | undefined {
   let addr = 0
   let part = 0
   let digits = 0
   let dots = 0
-  let i = 0
-  const n = item.length
+  let i = from
   for (; i < n; i++) {
-    const ch = item.charCodeAt(i)
+    const ch = src.charCodeAt(i)
     if (ch >= 48 && ch <= 57) {
       // A leading zero means octal to libxtables: leave that to the general reader.
       if (digits > 0 && part === 0) return undefined
@@ -85,14 +89,14 @@ function fastV4(item: string): AddrMatch['cidr'] | undefined {
   addr = (addr * 256 + part) >>> 0
   let len = 32
   if (i < n) {
-    if (item.charCodeAt(i) !== 47 || i + 1 >= n || n - i > 3) return undefined
+    if (src.charCodeAt(i) !== 47 || i + 1 >= n || n - i > 3) return undefined
     len = 0
     for (let j = i + 1; j < n; j++) {
-      const ch = item.charCodeAt(j)
+      const ch = src.charCodeAt(j)
       if (ch < 48 || ch > 57) return undefined
       len = len * 10 + (ch - 48)
     }
-    if (len > 32 || (n - i === 3 && item.charCodeAt(i + 1) === 48)) return undefined
+    if (len > 32 || (n - i === 3 && src.charCodeAt(i + 1) === 48)) return undefined
   }
   const mask = v4Mask(len)
   return { family: 4, addr: (addr & mask) >>> 0, mask, len }
@@ -111,6 +115,19 @@ export function parseAddressList(text: string, family: Family): (AddrMatch['cidr
     out.push(family === 4 ? (fastV4(item) ?? v4Item(item)) : v6Item(item))
   }
   return out
+}
+
+/**
+ * One `-s`/`-d` argument that names a single prefix (no comma), as {@link parseAddressList}
+ * reads it; undefined for a list, or for an item with leading white space (which the list
+ * reader skips).
+ */
+export function parseOneAddress(
+  text: string,
+  family: Family,
+): AddrMatch['cidr'] | AddrError | undefined {
+  if (text.indexOf(',') >= 0 || (text.length > 0 && text.charCodeAt(0) <= 32)) return undefined
+  return family === 4 ? (fastV4(text) ?? v4Item(text)) : v6Item(text)
 }
 
 export function isAddrError(v: AddrMatch['cidr'] | AddrError): v is AddrError {

@@ -8,7 +8,7 @@
 import { KpathError } from '../../errors.js'
 import type { Rule, TableName } from '../rule.js'
 import type { ChainState, TableState } from './state.js'
-import { jumpTarget, TARGET_HOOKS } from './state.js'
+import { jumpTarget, TARGET_BITS, TARGET_HOOKS } from './state.js'
 
 /** Targets that exist only in one table (xt_nat.c, xt_CT.c, xt_TRACE.c). */
 const TABLE_ONLY: ReadonlyMap<string, TableName> = new Map([
@@ -103,21 +103,30 @@ function checkHooks(
   order: readonly ChainState[],
 ): void {
   for (let i = 0; i < hooks.length; i++) (hooks[i] as ChainState).mask |= 1 << i
+  // Index loops: this runs once per table, often before it is optimised, over every jump.
   for (let i = order.length - 1; i >= 0; i--) {
     const n = order[i] as ChainState
-    for (const to of n.out) to.mask |= n.mask
+    const out = n.out
+    for (let k = 0; k < out.length; k++) (out[k] as ChainState).mask |= n.mask
   }
-  // For each restricted target, the hooks (as bits) it must not be reached from.
+  // For each restricted target, the hooks (as bits) it must not be reached from; and for each
+  // set of them (ChainState.kinds), the hooks any of them must not be reached from.
   const forbidden = new Map<string, number>()
+  const bySet = new Int32Array(1 << TARGET_BITS.size)
   for (const [name, allowed] of TARGET_HOOKS) {
     let bits = 0
     hooks.forEach((h, i) => {
       if (!allowed.includes(h.name)) bits |= 1 << i
     })
     forbidden.set(name, bits)
+    const bit = TARGET_BITS.get(name) ?? 0
+    for (let set = 0; set < bySet.length; set++)
+      if (set & bit) bySet[set] = (bySet[set] ?? 0) | bits
   }
-  for (const n of order) {
-    if (n.hooked === 0 || n.mask === 0) continue
+  for (let i = 0; i < order.length; i++) {
+    const n = order[i] as ChainState
+    // Only a chain holding a target that is forbidden from a hook reaching it needs a look.
+    if (n.hooked === 0 || ((bySet[n.kinds] ?? 0) & n.mask) === 0) continue
     for (const rule of n.rules) {
       const tg = rule.target
       const bits = tg ? forbidden.get(tg.name) : undefined
@@ -142,12 +151,16 @@ function checkHooks(
  */
 export function checkCommit(t: TableState): void {
   const chains = [...t.chains.values()]
-  for (const c of chains) {
+  const hooks: ChainState[] = []
+  for (let i = 0; i < chains.length; i++) {
+    const c = chains[i] as ChainState
     c.colour = 0
     c.mask = 0
+    if (c.builtin) hooks.push(c)
   }
-  const hooks = chains.filter((c) => c.builtin)
   const order: ChainState[] = []
   for (const h of hooks) if (h.colour === 0) walk(t, h, order)
-  if (order.some((n) => n.hooked > 0)) checkHooks(t, hooks, order)
+  let hooked = false
+  for (let i = 0; i < order.length && !hooked; i++) hooked = (order[i] as ChainState).hooked > 0
+  if (hooked) checkHooks(t, hooks, order)
 }

@@ -109,7 +109,7 @@ function rename(t: TableState, c: Cursor, ch: ChainState, to: string, column: nu
   checkNewName(t, c, to, column)
   const from = ch.name
   dropChain(t, from)
-  t.chains.set(to, { ...ch, name: to })
+  t.chains.set(to, { ...ch, name: to, jumpedBy: undefined, gotoBy: undefined })
   const moved = (target: XtTarget): XtTarget => ({ ...target, name: to })
   for (const other of t.chains.values()) {
     other.rules = other.rules.map((r) =>

@@ -145,6 +145,11 @@ for (const [c, hasArg] of BASE_SHORT)
   shortFound[c.charCodeAt(0)] = { kind: 'base', letter: c, hasArg }
 const NONE: Found = { kind: 'none' }
 
+/** Whether `full` (`--name`) is exactly a built-in long option, which getopt finds first. */
+export function isBaseLong(full: string): boolean {
+  return baseFound.has(full)
+}
+
 /** A short option word (`-s`), without any attached value. */
 export function findShort(word: string): Found {
   return (word.length === 2 ? shortFound[word.charCodeAt(1)] : undefined) ?? NONE

@@ -5,7 +5,7 @@
  * rules come and go: `-X` must refuse a referenced chain (kube-proxy payloads delete many).
  */
 import type { Family } from '../../net/ip.js'
-import type { Chain, Counters, Rule, Ruleset, Table, TableName } from '../rule.js'
+import type { Chain, Counters, Rule, Ruleset, Table, TableName, XtTarget } from '../rule.js'
 import { BUILTIN_CHAINS, isBuiltinChain, zeroCounters } from '../rule.js'
 
 export interface ChainState {
@@ -18,11 +18,21 @@ export interface ChainState {
   refs: number
   /** How many of its rules have a hook-restricted target ({@link TARGET_HOOKS}). */
   hooked: number
+  /**
+   * The restricted targets among them, as {@link TARGET_BITS}: set as rules come, kept when they
+   * go (a superset, which only makes the COMMIT check look closer), cleared with `hooked`.
+   */
+  kinds: number
   /** The chains its rules jump or go to, one entry per rule (kept as rules come and go). */
-  readonly out: ChainState[]
+  out: ChainState[]
   /** Scratch state of the COMMIT checks (checks.ts). */
   colour: number
   mask: number
+  /** The `-j NAME` / `-g NAME` target objects of the fast path's rules that jump here. */
+  jumpedBy: XtTarget | undefined
+  gotoBy: XtTarget | undefined
+  /** Its place in {@link TableState.declared}, or -1. */
+  seq: number
 }
 
 export interface TableState {
@@ -30,6 +40,13 @@ export interface TableState {
   readonly chains: Map<string, ChainState>
   /** The chain a command last named (see commands.ts `chainOf`); cleared when chains go. */
   lastChain: ChainState | undefined
+  /**
+   * The chains the current block declared (`:CHAIN` lines), in order: a dump's rules come in the
+   * same order, so the fast path tries the chain after the last one before hashing a name. Only
+   * a hint, and only while `declaredLive` (no chain has gone since the block began).
+   */
+  declared: ChainState[]
+  declaredLive: boolean
   header: string | undefined
   trailer: string | undefined
 }
@@ -42,6 +59,11 @@ export const TARGET_HOOKS: ReadonlyMap<string, readonly string[]> = new Map([
   ['MASQUERADE', ['POSTROUTING']],
   ['REJECT', ['INPUT', 'FORWARD', 'OUTPUT']],
 ])
+
+/** One bit per hook-restricted target, for {@link ChainState.kinds}. */
+export const TARGET_BITS: ReadonlyMap<string, number> = new Map(
+  [...TARGET_HOOKS.keys()].map((name, i) => [name, 1 << i]),
+)
 
 function isVerdict(name: string): boolean {
   return name === 'ACCEPT' || name === 'DROP' || name === 'RETURN'
@@ -68,16 +90,28 @@ export function newChain(
     rules: [],
     refs: 0,
     hooked: 0,
+    kinds: 0,
     out: [],
     colour: 0,
     mask: 0,
+    jumpedBy: undefined,
+    gotoBy: undefined,
+    seq: -1,
   }
 }
 
 export function newTable(name: TableName): TableState {
   const chains = new Map<string, ChainState>()
   for (const c of BUILTIN_CHAINS[name]) chains.set(c, newChain(c, true, 'ACCEPT'))
-  return { name, chains, lastChain: undefined, header: undefined, trailer: undefined }
+  return {
+    name,
+    chains,
+    lastChain: undefined,
+    declared: [],
+    declaredLive: true,
+    header: undefined,
+    trailer: undefined,
+  }
 }
 
 /**
@@ -90,7 +124,11 @@ function ref(t: TableState, from: ChainState, rule: Rule, delta: number): void {
   const to =
     target.options.length === 0 && !isVerdict(target.name) ? t.chains.get(target.name) : undefined
   if (to === undefined) {
-    if (TARGET_HOOKS.has(target.name)) from.hooked += delta
+    const bit = TARGET_BITS.get(target.name)
+    if (bit !== undefined) {
+      from.hooked += delta
+      from.kinds |= bit
+    }
     return
   }
   to.refs += delta
@@ -101,10 +139,74 @@ function ref(t: TableState, from: ChainState, rule: Rule, delta: number): void {
   }
 }
 
+/**
+ * Count one rule appended to chain `c` as {@link insertRules} counts it (references, the
+ * hook-restricted targets); the caller adds the rule and `to` to the arrays ({@link appendAll}).
+ * `to` is the chain the rule's target names when that target is a jump or goto to a chain (no
+ * options, no verdict), already looked up by the caller; otherwise undefined.
+ */
+export function countAppended(c: ChainState, rule: Rule, to: ChainState | undefined): void {
+  if (to !== undefined) to.refs++
+  else if (rule.target !== undefined) {
+    const bit = TARGET_BITS.get(rule.target.name)
+    if (bit !== undefined) {
+      c.hooked++
+      c.kinds |= bit
+    }
+  }
+}
+
+/**
+ * Append counted rules, `rules[0, n)`, and the chains they jump to, `to[0, nTo)` (in rule
+ * order), to a chain.
+ */
+export function appendAll(
+  c: ChainState,
+  rules: readonly Rule[],
+  n: number,
+  to: readonly ChainState[],
+  nTo: number,
+): void {
+  c.rules = joined(c.rules, rules, n)
+  c.out = joined(c.out, to, nTo)
+}
+
+/**
+ * `list` followed by `more[0, n)`. A dump's chains hold a few rules each, and an array grown by
+ * push keeps room for 16 more (in the young generation, which the GC then copies): a fresh array
+ * holds up to four items exactly, made by a literal that V8 allocates with the long-lived data.
+ */
+function joined<T>(list: T[], more: readonly T[], n: number): T[] {
+  if (n === 0) return list
+  if (list.length > 0) {
+    for (let i = 0; i < n; i++) list.push(more[i] as T)
+    return list
+  }
+  switch (n) {
+    case 1:
+      return [more[0] as T]
+    case 2:
+      return [more[0] as T, more[1] as T]
+    case 3:
+      return [more[0] as T, more[1] as T, more[2] as T]
+    case 4:
+      return [more[0] as T, more[1] as T, more[2] as T, more[3] as T]
+    default:
+      return more.slice(0, n)
+  }
+}
+
 /** Remove a chain from its table. */
 export function dropChain(t: TableState, name: string): void {
   t.chains.delete(name)
   t.lastChain = undefined
+  t.declaredLive = false
+}
+
+/** Note a `:CHAIN` line of the current block (see {@link TableState.declared}). */
+export function declared(t: TableState, c: ChainState): void {
+  c.seq = t.declared.length
+  t.declared.push(c)
 }
 
 /** Recount every chain's references (after a rename changed where rules jump). */
@@ -112,6 +214,7 @@ export function reindex(t: TableState): void {
   for (const c of t.chains.values()) {
     c.refs = 0
     c.hooked = 0
+    c.kinds = 0
     c.out.length = 0
   }
   for (const c of t.chains.values()) for (const r of c.rules) ref(t, c, r, 1)
@@ -136,6 +239,7 @@ export function removeRules(t: TableState, c: ChainState, at: number, count: num
     for (const to of c.out) to.refs--
     c.out.length = 0
     c.hooked = 0
+    c.kinds = 0
     c.rules = []
     return
   }
@@ -194,16 +298,36 @@ function byName(a: string, b: string): number {
 }
 
 function freezeChain(c: ChainState): Chain {
-  const base = { name: c.name, counters: c.counters, rules: c.rules }
-  return c.builtin ? { ...base, policy: c.policy ?? 'ACCEPT' } : base
+  return c.builtin
+    ? { name: c.name, counters: c.counters, rules: c.rules, policy: c.policy ?? 'ACCEPT' }
+    : { name: c.name, counters: c.counters, rules: c.rules }
+}
+
+/** User chains in byte order; a dump declares them sorted already, which is checked first. */
+function userChains(t: TableState): ChainState[] {
+  const all = [...t.chains.values()]
+  const users: ChainState[] = []
+  let sorted = true
+  // Index loops: this runs once per table, often before it is optimised, over every chain.
+  for (let i = 0; i < all.length; i++) {
+    const c = all[i] as ChainState
+    if (c.builtin) continue
+    const prev = users[users.length - 1]
+    if (prev !== undefined && byName(prev.name, c.name) > 0) sorted = false
+    users.push(c)
+  }
+  return sorted ? users : users.sort((a, b) => byName(a.name, b.name))
 }
 
 function freezeTable(t: TableState): Table {
-  const builtins = BUILTIN_CHAINS[t.name].map((n) => t.chains.get(n)).filter((c) => c !== undefined)
-  const users = [...t.chains.values()]
-    .filter((c) => !c.builtin)
-    .sort((a, b) => byName(a.name, b.name))
-  const table: Table = { name: t.name, chains: [...builtins, ...users].map(freezeChain) }
+  const chains: Chain[] = []
+  for (const n of BUILTIN_CHAINS[t.name]) {
+    const c = t.chains.get(n)
+    if (c !== undefined) chains.push(freezeChain(c))
+  }
+  const users = userChains(t)
+  for (let i = 0; i < users.length; i++) chains.push(freezeChain(users[i] as ChainState))
+  const table: Table = { name: t.name, chains }
   return {
     ...table,
     ...(t.header === undefined ? {} : { header: t.header }),

@@ -55,6 +55,19 @@ export interface XtModule {
    * Must throw (through `ctx.fail`) on anything iptables would reject.
    */
   canonicalize(raw: readonly RawOption[], ctx: CanonContext): readonly XtOption[]
+  /**
+   * Optional shortcut for the iptables-save fast path, when the extension was given exactly one
+   * option, not negated, with one value: `canonical` is the option's first spelling. It must
+   * return what {@link canonicalize} returns for that option, or undefined to have
+   * `canonicalize` called (it may fail through `ctx.fail` too; the fast path then hands the line
+   * to the general reader, which reports the error). For extensions written once per rule with
+   * a value of their own (comments, DNAT addresses), where building RawOptions is a cost.
+   */
+  canonicalizeValue?(
+    canonical: string,
+    value: string,
+    ctx: CanonContext,
+  ): readonly XtOption[] | undefined
 }
 
 /** Build a canonical option. */

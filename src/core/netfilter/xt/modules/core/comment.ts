@@ -4,6 +4,7 @@
  * copies the argument into that buffer and cuts it silently (`xtopt_parse_string`), so a longer
  * comment is saved shortened. iptables-save quotes it unless it is made of `[A-Za-z0-9_-]` only.
  */
+import type { XtOption } from '../../../rule.js'
 import type { CanonContext, RawOption, XtModule } from '../../types.js'
 import { byName, mandatory, spec, value } from './common.js'
 
@@ -29,8 +30,15 @@ export const commentMatch: XtModule = {
       raw.length === 1 && raw[0]?.canonical === '--comment'
         ? raw[0]
         : mandatory('comment', byName('comment', raw, ctx), '--comment', ctx)
-    const text = value(o)
-    const kept = text.length <= MAX_COMMENT_BYTES / 3 ? text : cutUtf8(text, MAX_COMMENT_BYTES)
-    return [{ name: '--comment', negated: false, values: [kept], quote: true }]
+    return commentOptions(value(o))
   },
+  canonicalizeValue(canonical: string, text: string) {
+    return canonical === '--comment' ? commentOptions(text) : undefined
+  },
+}
+
+function commentOptions(text: string): XtOption[] {
+  // Any string of up to 85 UTF-16 units fits in 255 bytes of UTF-8.
+  const kept = text.length <= MAX_COMMENT_BYTES / 3 ? text : cutUtf8(text, MAX_COMMENT_BYTES)
+  return [{ name: '--comment', negated: false, values: [kept], quote: true }]
 }

@@ -30,13 +30,8 @@ function leadingNumber(text: string): { n: number; rest: string } | undefined {
   return n === undefined ? undefined : { n, rest: text.slice(m[1].length) }
 }
 
-/** `parse_ports` of libxt_NAT.c: `port`, `port-port` or (DNAT) `port-port/base`. */
-function parsePorts(
-  text: string,
-  o: RawOption,
-  ctx: CanonContext,
-  baseOk: boolean,
-): NatRange['ports'] {
+/** Ports need a protocol that has them (`__NAT_parse`). */
+function needPortProto(o: RawOption | undefined, ctx: CanonContext): void {
   const p = ctx.proto
   if (!p || p.negated || !PORT_PROTOS.includes(p.number)) {
     ctx.fail(
@@ -45,6 +40,16 @@ function parsePorts(
       'add -p tcp (or udp, sctp) before the target',
     )
   }
+}
+
+/** `parse_ports` of libxt_NAT.c: `port`, `port-port` or (DNAT) `port-port/base`. */
+function parsePorts(
+  text: string,
+  o: RawOption,
+  ctx: CanonContext,
+  baseOk: boolean,
+): NatRange['ports'] {
+  needPortProto(o, ctx)
   let first = leadingNumber(text)
   if (!first) {
     const svc = servicePort(text)
@@ -104,6 +109,41 @@ function parseTo(o: RawOption, ctx: CanonContext, baseOk: boolean): NatRange {
   return range
 }
 
+/**
+ * Whether an IPv4 `--to-destination`/`--to-source` value is already what `sprint_range` prints
+ * for it, `a.b.c.d` or `a.b.c.d:port` in plain decimal (every DNAT rule of kube-proxy): then
+ * parsing and printing it again gives the same text. 0: not that form; 1: an address; 2: with
+ * a port.
+ */
+function savedForm(text: string): 0 | 1 | 2 {
+  let i = 0
+  for (let dots = 0; ; dots++) {
+    const from = i
+    let octet = 0
+    while (i < text.length && i - from < 3) {
+      const c = text.charCodeAt(i)
+      if (c < 48 || c > 57) break
+      octet = octet * 10 + (c - 48)
+      i++
+    }
+    // An octet is 1-3 digits, at most 255, without a leading zero (inet4 refuses those).
+    if (i === from || octet > 255 || (i - from > 1 && text.charCodeAt(from) === 48)) return 0
+    if (dots === 3) break
+    if (text.charCodeAt(i) !== 46) return 0
+    i++
+  }
+  if (i === text.length) return 1
+  if (text.charCodeAt(i) !== 58 || text.length - i < 2 || text.length - i > 6) return 0
+  if (text.charCodeAt(i + 1) === 48 && text.length - i > 2) return 0
+  let port = 0
+  for (let j = i + 1; j < text.length; j++) {
+    const c = text.charCodeAt(j)
+    if (c < 48 || c > 57) return 0
+    port = port * 10 + (c - 48)
+  }
+  return port <= 65535 ? 2 : 0
+}
+
 /** `sprint_range`: what follows `--to-destination`/`--to-source`/`--to-ports`. */
 function formatRange(r: NatRange, family: Family): string {
   let s = ''
@@ -138,14 +178,24 @@ function toTarget(
     kind: 'target',
     options: [spec(opt), ...extra.map((f) => spec(f, 0))],
     canonicalize(raw: readonly RawOption[], ctx: CanonContext) {
-      const got = byName(name, raw, ctx)
-      const o = mandatory(name, got, opt, ctx)
+      // The usual single `--to-…` needs no index of the options (no flags, no duplicates).
+      const only = raw.length === 1 && raw[0]?.canonical === opt ? raw[0] : undefined
+      const got = only === undefined ? byName(name, raw, ctx) : undefined
+      const o = only ?? mandatory(name, got as Got, opt, ctx)
+      const text = value(o)
+      const saved = ctx.family === 4 ? savedForm(text) : 0
+      if (saved === 2) needPortProto(o, ctx)
       // DNAT revision 2 (IPv4) and revision 2 (IPv6) accept a shifted port map "/base".
-      const range = parseTo(o, ctx, name === 'DNAT')
-      return [
-        { name: opt, negated: false, values: [formatRange(range, ctx.family)] },
-        ...flags(got),
-      ]
+      const shown = saved === 0 ? formatRange(parseTo(o, ctx, name === 'DNAT'), ctx.family) : text
+      const to: XtOption = { name: opt, negated: false, values: [shown] }
+      return got === undefined ? [to] : [to, ...flags(got)]
+    },
+    canonicalizeValue(canonical: string, text: string, ctx: CanonContext) {
+      // Only the saved form is taken here; anything else is parsed by canonicalize.
+      const saved = canonical === opt && ctx.family === 4 ? savedForm(text) : 0
+      if (saved === 0) return undefined
+      if (saved === 2) needPortProto(undefined, ctx)
+      return [{ name: opt, negated: false, values: [text] }]
     },
   }
 }
