@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isKpathError } from '../errors.js'
+import { applyTextMutation, textMutation } from '../testing/text-mutation.js'
 import { createIpSetDb } from './db.js'
 import { parseIpsetList, printIpsetList } from './list.js'
 import { parseIpsetSave, printIpsetSave } from './save.js'
@@ -24,49 +25,8 @@ const NOISE = [
   '\u0000',
 ]
 
-type Mutation =
-  | { kind: 'del'; at: number; len: number }
-  | { kind: 'ins'; at: number; text: string }
-  | { kind: 'dupline'; at: number }
-  | { kind: 'swap'; a: number; b: number }
-  | { kind: 'cut'; at: number }
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({
-    kind: fc.constant('del' as const),
-    at: fc.nat(),
-    len: fc.integer({ min: 1, max: 6 }),
-  }),
-  fc.record({ kind: fc.constant('ins' as const), at: fc.nat(), text: fc.constantFrom(...NOISE) }),
-  fc.record({ kind: fc.constant('dupline' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('swap' as const), a: fc.nat(), b: fc.nat() }),
-  fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
-)
-
-function mutate(text: string, m: Mutation): string {
-  const n = Math.max(1, text.length)
-  switch (m.kind) {
-    case 'del':
-      return text.slice(0, m.at % n) + text.slice((m.at % n) + m.len)
-    case 'ins':
-      return text.slice(0, m.at % n) + m.text + text.slice(m.at % n)
-    case 'dupline': {
-      const lines = text.split('\n')
-      const i = m.at % lines.length
-      lines.splice(i, 0, lines[i] ?? '')
-      return lines.join('\n')
-    }
-    case 'swap': {
-      const words = text.split(' ')
-      const a = m.a % words.length
-      const b = m.b % words.length
-      ;[words[a], words[b]] = [words[b] ?? '', words[a] ?? '']
-      return words.join(' ')
-    }
-    case 'cut':
-      return text.slice(0, m.at % n)
-  }
-}
+const mutation = textMutation(NOISE, 6)
+const mutate = applyTextMutation
 
 /** Only KpathErrors may escape, located on a real line of the input; undefined then. */
 function onlyKpathErrors<T>(text: string, parse: () => T): T | undefined {
