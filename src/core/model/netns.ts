@@ -11,6 +11,7 @@
  */
 import type { ConntrackEntry } from '../conntrack/model.js'
 import type { IpSet } from '../ipset/model.js'
+import type { IpvsState } from '../ipvs/model.js'
 import type { NftRuleset } from '../netfilter/nft/model.js'
 import type { Ruleset } from '../netfilter/rule.js'
 
@@ -230,6 +231,8 @@ export interface NetnsState {
   readonly ipsets: readonly IpSet[]
   readonly conntrack: readonly ConntrackEntry[]
   readonly daemons?: readonly Daemon[]
+  /** IPVS virtual services and connections (kube-proxy IPVS mode, kube-router's proxy). */
+  readonly ipvs?: IpvsState
 }
 
 /** An empty namespace: what `ip netns add` gives before anything is configured. */
