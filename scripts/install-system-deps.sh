@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages kpath's live tests and benchmarks use: the real kernel tools that
-# are the ground truth for the emulator. Needs root. Safe to re-run.
+# are the ground truth for the emulator, and what `kpath lab` runs (python3: its echo servers,
+# flanneld forwarder and probe client; nfacct: kube-proxy's nfacct objects). Needs root. Safe to re-run.
 set -euo pipefail
-pkgs=(iproute2 iptables nftables ipset conntrack)
+pkgs=(iproute2 iptables nftables ipset conntrack tshark python3 procps nfacct)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -16,5 +17,7 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
+# tshark's wireshark-common asks whether non-root users may capture: answer no, unasked.
+echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -106,7 +106,8 @@ describe('kpath trace', () => {
     expect(dropped.stdout).toContain(
       '=> dropped in router gw at rtr-gw routing: network unreachable',
     )
-    expect(dropped.stdout).toContain('no reply: the request never reached a socket')
+    // ip_error: the router answers ICMP network unreachable, walked back to the client.
+    expect(dropped.stdout).toContain('reply: ICMP network unreachable, sent by router gw:')
   })
 
   it('exits 2 on unknown references, listing what exists', () => {

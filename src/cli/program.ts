@@ -3,7 +3,11 @@
  * The command tree. Commands only parse flags and call the library.
  */
 import { Command } from '@commander-js/extra-typings'
+import { collectCommand } from './commands/collect.js'
+import { diffCommand } from './commands/diff.js'
+import { explainCommand } from './commands/explain.js'
 import { iptablesCommand } from './commands/iptables.js'
+import { labCommand } from './commands/lab.js'
 import { showCommand } from './commands/show.js'
 import { traceCommand } from './commands/trace.js'
 
@@ -28,8 +32,12 @@ export function createProgram(): Command {
     .showHelpAfterError('(add --help for usage and examples)')
     .exitOverride()
   program.addCommand(iptablesCommand())
+  program.addCommand(labCommand())
   program.addCommand(showCommand())
   program.addCommand(traceCommand())
+  program.addCommand(explainCommand())
+  program.addCommand(collectCommand())
+  program.addCommand(diffCommand())
   inherit(program)
   return program
 }

@@ -124,3 +124,70 @@ describe("seed 000: the author's fixes, evaluated without netfilter on bridged f
     expect(b.hops.filter((h) => h.netns === WORKER).every((h) => h.kind === 'bridge')).toBe(true)
   })
 })
+
+describe('seed 000, macvlan variant (`type: macvlan, master: eth0, mode: bridge`; kernel-lab §9a)', () => {
+  const macvlan = assembleExample('000-underlay-pod-clusterip.yaml', (t) =>
+    t.replace(
+      '    - type: bridge\n      bridge: mybr0\n',
+      '    - type: macvlan\n      master: eth0\n      mode: bridge\n',
+    ),
+  )
+  const trace = (from: string, src: string, dst: string, port = 443) => {
+    const t = traceCluster(macvlan, { netns: from, packet: syn(src, dst, port) })
+    expect(t.branches).toHaveLength(1)
+    return t.branches[0]
+  }
+
+  it('the pod is a macvlan of the worker NIC', () => {
+    expect(ns(macvlan, POD).links.find((l) => l.name === 'eth0')).toMatchObject({
+      kind: 'macvlan',
+      macvlan: { parent: 'eth0', mode: 'bridge' },
+    })
+  })
+
+  it('pod → ClusterIP: out of the parent NIC straight to the gateway, never through the worker’s netfilter', () => {
+    const b = trace(POD, '192.168.0.31', '10.96.0.1')
+    expect(b?.hops[0]?.notes.join(' ')).toMatch(
+      /macvlan: out of the parent eth0 of node-k8s-worker-02/,
+    )
+    expect(b?.hops.some((h) => h.netns === WORKER)).toBe(false)
+    expect(b?.outcome).toMatchObject({ kind: 'dropped', netns: 'rtr-gw' })
+    // The example's gateway has no route for 10.96.0.0/12 (nor a default): it answers ICMP
+    // network unreachable, from its address on the segment, which reaches the pod.
+    expect(b?.reply?.error).toMatchObject({ netns: 'rtr-gw', icmpType: 3, icmpCode: 0 })
+    expect(b?.reply?.outcome).toMatchObject({ kind: 'delivered', netns: POD })
+  })
+
+  it('pod → its own node: the ARP never reaches the parent (macvlan isolation)', () => {
+    const b = trace(POD, '192.168.0.31', '192.168.0.102', 22)
+    expect(b?.outcome).toEqual({
+      kind: 'dropped',
+      netns: POD,
+      where: 'eth0',
+      reason: 'ARP for 192.168.0.102 on dev eth0 unanswered',
+    })
+  })
+
+  it('the node → its macvlan pod: the ARP leaves by the wire and is not reflected back', () => {
+    const b = trace(WORKER, '192.168.0.102', '192.168.0.31', 22)
+    expect(b?.outcome).toMatchObject({ kind: 'dropped', netns: WORKER, where: 'eth0' })
+  })
+
+  it('pod → the other node (the apiserver itself, 192.168.0.101:6443) works, through the segment', () => {
+    const b = trace(POD, '192.168.0.31', '192.168.0.101', 6443)
+    expect(b?.hops.map((h) => h.netns)).toEqual([POD, 'seg-lan', MASTER])
+    expect(b?.outcome).toMatchObject({ kind: 'delivered', netns: MASTER, port: 6443 })
+    expect(b?.reply?.outcome).toMatchObject({ kind: 'delivered', netns: POD })
+  })
+
+  it('pod → a sibling macvlan pod on the same NIC is switched locally (bridge mode)', () => {
+    const t = traceCluster(macvlan, {
+      netns: POD,
+      packet: { ...syn('192.168.0.31', '192.168.0.34', 53), proto: 17, tcpFlags: [] },
+    })
+    const b = t.branches[0]
+    expect(b?.hops.map((h) => h.netns)).toEqual([POD, 'pod-kube-system-coredns-67c766df46-bm7qn'])
+    expect(b?.hops[0]?.notes.join(' ')).toMatch(/macvlan bridge mode: switched to sibling/)
+    expect(b?.outcome).toMatchObject({ kind: 'delivered', port: 53 })
+  })
+})

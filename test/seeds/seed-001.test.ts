@@ -4,8 +4,7 @@
  * quotes what the author observed.
  *
  * Gaps (see the example's header): the seed's IPVS service proxy is not modelled, so the
- * example runs kube-proxy in iptables mode for its Services; the IPIP tunnels of
- * --overlay-type=full are not walked, so only the route choice is asserted for them.
+ * example runs kube-proxy in iptables mode for its Services.
  */
 import { describe, expect, it } from 'vitest'
 import { mainRoutes } from '../../src/core/cluster/testing/clusters.js'
@@ -66,7 +65,7 @@ describe('seed 001: routes learnt over BGP', () => {
     expect(routes.some((r) => r.startsWith('10.233.68.0/24'))).toBe(false)
   })
 
-  it('with --overlay-type=full every pod route goes through a tun-<node ip> tunnel (route choice only)', () => {
+  it('with --overlay-type=full every pod route goes through a tun-<node ip> tunnel', () => {
     const full = assembleExample(FILE, (t) =>
       t.replace(
         '        - --run-router=true\n',
@@ -84,6 +83,49 @@ describe('seed 001: routes learnt over BGP', () => {
       kind: 'ipip',
       mtu: 1480,
     })
+  })
+})
+
+describe('seed 001: --overlay-type=full walks the IPIP tunnels', () => {
+  const full = assembleExample(FILE, (t) =>
+    t.replace(
+      '        - --run-router=true\n',
+      '        - --run-router=true\n        - --overlay-type=full\n',
+    ),
+  )
+
+  it('busybox1 → busybox3: IPIP from 192.168.50.51 to .52 on tun-1921685052, unwrapped on node3 tun-1921685051, TTL 62', () => {
+    const b = only(
+      traceCluster(full, { netns: BUSYBOX1, packet: ping('10.233.66.10', '10.233.68.7') }).branches,
+    )
+    expect(b.hops[1]).toMatchObject({ netns: 'node-node2', outIface: 'tun-1921685052' })
+    const encap = b.hops.find((h) => h.kind === 'encap')
+    // ttl inherit: the outer TTL is the inner one after node2's decrement.
+    expect(encap?.packet).toMatchObject({
+      src: '192.168.50.51',
+      dst: '192.168.50.52',
+      proto: 4,
+      ttl: 63,
+      length: 104,
+    })
+    expect(b.hops.find((h) => h.kind === 'decap')).toMatchObject({
+      netns: 'node-node3',
+      inIface: 'tun-1921685051',
+    })
+    expect(b.outcome).toMatchObject({ kind: 'delivered', netns: BUSYBOX3, ttlAtArrival: 62 })
+    expect(b.reply?.outcome).toMatchObject({ kind: 'delivered', netns: BUSYBOX1, ttlAtArrival: 62 })
+  })
+
+  it('a point-to-point tun-X only takes packets from its remote: with node3 tun-1921685051 down, nothing does', () => {
+    const down = withNetns(full, 'node-node3', (n) => ({
+      ...n,
+      links: n.links.map((l) => (l.name === 'tun-1921685051' ? { ...l, up: false } : l)),
+    }))
+    const b = only(
+      traceCluster(down, { netns: BUSYBOX1, packet: ping('10.233.66.10', '10.233.68.7') }).branches,
+    )
+    // node3's tunl0 (the fallback device, any remote) is down in kube-router's setup.
+    expect(b.outcome).toMatchObject({ kind: 'dropped', netns: 'node-node3', where: 'ipip' })
   })
 })
 

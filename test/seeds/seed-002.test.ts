@@ -2,14 +2,11 @@
  * Seed 002 (/work/shared/seeds/002_637671d1e2023753.txt): `nc -zv 10.150.18.86 80` on slave1
  * (172.16.1.50) in a Calico IPIP CrossSubnet cluster with kube-proxy in iptables mode, on
  * examples/seeds/002-calico-ipip.yaml. Each test quotes what the author observed.
- *
- * Gap: kpath does not walk ipip yet (core/walk README), so the tunl0 path towards master1 is
- * asserted as a route choice (lookupRoute), and the walk is only checked to stop there.
  */
 import { describe, expect, it } from 'vitest'
 import { lookupRoute } from '../../src/core/route/index.js'
 import { traceCluster } from '../../src/core/walk/index.js'
-import { assembleExample, deliveredIn, events, ns, ping, syn } from './seed-kit.js'
+import { assembleExample, deliveredIn, events, ns, ping, syn, withNetns } from './seed-kit.js'
 
 const state = assembleExample('002-calico-ipip.yaml')
 const SLAVE1 = 'node-slave1'
@@ -100,11 +97,49 @@ describe('seed 002: a node in another Calico subnet is reached over tunl0', () =
     expect(r.route).toMatchObject({ dst: '10.151.32.0/24', proto: 'bird', onlink: true })
   })
 
-  it('the walk stops at tunl0 and says ipip is not modelled (no fake delivery)', () => {
+  it('slave1 → master1 (10.151.32.0) is wrapped in IPIP to 172.16.2.77, unwrapped on master1 tunl0, and answered the same way', () => {
     const t = traceCluster(state, { netns: SLAVE1, packet: ping('172.16.1.50', '10.151.32.0') })
     expect(t.branches).toHaveLength(1)
-    const out = t.branches[0]?.outcome
-    expect(out).toMatchObject({ kind: 'dropped', netns: SLAVE1 })
-    expect(out?.kind === 'dropped' && out.reason).toMatch(/ipip|tunl0/i)
+    const b = t.branches[0]
+    expect(b?.hops[0]).toMatchObject({ netns: SLAVE1, kind: 'send', outIface: 'tunl0' })
+    // Calico masquerades what leaves by tunl0 from another local address to tunl0's own.
+    expect(events(b?.hops[0]).some((l) => /SNAT 172\.16\.1\.50 -> 10\.151\.51\.0$/.test(l))).toBe(
+      true,
+    )
+    const encap = b?.hops.find((h) => h.kind === 'encap')
+    expect(encap).toMatchObject({ netns: SLAVE1, outIface: 'tunl0' })
+    // IPv4 in IPv4: protocol 4, 20 more bytes, outer TTL inherited from the inner packet.
+    expect(encap?.packet).toMatchObject({
+      src: '172.16.1.50',
+      dst: '172.16.2.77',
+      proto: 4,
+      ttl: 64,
+      length: 104,
+    })
+    expect(encap?.tunnel).toMatchObject({ type: 'ipip', inner: { src: '10.151.51.0' } })
+    expect(b?.hops.find((h) => h.kind === 'decap')).toMatchObject({
+      netns: 'node-master1',
+      inIface: 'tunl0',
+    })
+    expect(b?.outcome).toMatchObject({
+      kind: 'delivered',
+      netns: 'node-master1',
+      serverSaw: { src: '10.151.51.0' },
+      ttlAtArrival: 64,
+    })
+    // The echo reply goes back over master1's tunl0 route (via 172.16.1.50 onlink).
+    const back = b?.reply?.hops.find((h) => h.kind === 'encap')
+    expect(back?.packet).toMatchObject({ src: '172.16.2.77', dst: '172.16.1.50', proto: 4 })
+    expect(b?.reply?.outcome).toMatchObject({ kind: 'delivered', netns: SLAVE1 })
+  })
+
+  it('master1 accepts IPIP only on tunl0: with tunl0 down the packet finds no tunnel', () => {
+    const down = withNetns(state, 'node-master1', (n) => ({
+      ...n,
+      links: n.links.map((l) => (l.name === 'tunl0' ? { ...l, up: false } : l)),
+    }))
+    const t = traceCluster(down, { netns: SLAVE1, packet: ping('172.16.1.50', '10.151.32.0') })
+    expect(t.branches[0]?.outcome).toMatchObject({ kind: 'dropped', netns: 'node-master1' })
+    expect(t.branches[0]?.hops.some((h) => h.kind === 'decap')).toBe(false)
   })
 })

@@ -145,6 +145,13 @@ function saveCommand(): Command {
         .default('legacy' as const),
     )
     .option('--keep-order', 'keep the tables in file order (a plain round trip, no restore)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kpath iptables save --ruleset examples/iptables/kube-proxy-node.restore
+  kpath iptables save --ruleset rules.txt --backend nft -c   # as iptables-nft-save -c`,
+    )
     .action(async (o) => {
       const input = await readTextInput(o.ruleset, 'an iptables ruleset')
       const parsed = parseIptablesSave(input.text, { family: o.ipv6 ? 6 : 4, file: input.file })
@@ -158,6 +165,13 @@ function saveCommand(): Command {
 export function iptablesCommand(): Command {
   return new Command('iptables')
     .description("one node's iptables: trace packets, print rulesets")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kpath iptables trace --help
+  kpath iptables save --ruleset examples/iptables/kube-proxy-node.restore`,
+    )
     .addCommand(traceCommand())
     .addCommand(saveCommand())
 }

@@ -2,20 +2,24 @@
  * @module cli/commands/show
  * `kpath show FILE... (--node NAME | --pod REF) VIEW`.
  */
-import { Argument, Command } from '@commander-js/extra-typings'
+import { Argument, Command, Option } from '@commander-js/extra-typings'
 import { readTextInput } from '../../adapters/node/files.js'
 import { SHOW_VIEWS, show } from '../../core/app/show.js'
+import { branchArg, conntrackAfter, PROTOS, portArg, traceFlags } from '../show-trace.js'
 
 const EXAMPLES = `
 Views: iptables (iptables-save), nft (nft list ruleset), routes (ip route show table all),
 addr (ip addr), link (ip -d link), neigh (ip neigh), rules (ip rule), ipsets (ipset save),
-sysctl (sysctl -a, net.*), fdb (bridge fdb). -j prints iproute2's JSON for its views.
+sysctl (sysctl -a, net.*), fdb (bridge fdb), conntrack (conntrack -L; with --from and --to:
+the table a trace leaves, as \`kpath trace\` walks it). -j prints iproute2's JSON for its views.
 
 Examples:
-  kpath show cluster.yaml --node worker-1 iptables      # what iptables-save shows on worker-1
-  kpath show cluster.yaml --node worker-1 iptables -6   # ip6tables-save
-  kpath show examples/clusters/flannel-vxlan.yaml --node beta routes
-  kpath show examples/clusters/flannel-vxlan.yaml --pod default/NAME addr -j`
+  kpath show iptables cluster.yaml --node worker-1      # what iptables-save shows on worker-1
+  kpath show iptables cluster.yaml --node worker-1 -6   # ip6tables-save
+  kpath show routes examples/clusters/flannel-vxlan.yaml --node beta
+  kpath show addr examples/clusters/flannel-vxlan.yaml --pod default/NAME -j
+  kpath show conntrack examples/clusters/flannel-vxlan.yaml --node beta \\
+    --from node/alpha --to svc/default/web --branch 2   # conntrack -L on beta after the trace`
 
 export function showCommand() {
   return new Command('show')
@@ -31,17 +35,26 @@ export function showCommand() {
     .option('--pod <ref>', 'a pod instead of a node: NS/NAME, NAME or pod/NS/NAME')
     .option('-6, --ipv6', 'IPv6: ip6tables-save, ip -6 route, ip -6 rule')
     .option('-j, --json', 'print JSON')
+    .option('--from <ref>', 'conntrack: trace a packet from here first (as kpath trace)')
+    .option('--to <ref>', 'conntrack: … to here')
+    .option('--port <n>', 'conntrack: the traced destination port', portArg)
+    .addOption(new Option('--proto <proto>', 'conntrack: the traced protocol').choices(PROTOS))
+    .option('--branch <n>', 'conntrack: which branch of the trace (default 1)', branchArg)
+    .option('-q, --quiet', 'no warnings on stderr')
     .addHelpText('after', EXAMPLES)
     .action(async (view, files, o) => {
       const inputs = await Promise.all(files.map((f) => readTextInput(f, 'Kubernetes YAML')))
-      const r = show({
-        inputs,
-        view,
-        ...(o.node ? { node: o.node } : {}),
-        ...(o.pod ? { pod: o.pod } : {}),
-        ipv6: o.ipv6 === true,
-      })
-      for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`)
+      const traced = traceFlags(view, o)
+      const r = traced
+        ? conntrackAfter(inputs, traced, o)
+        : show({
+            inputs,
+            view,
+            ...(o.node ? { node: o.node } : {}),
+            ...(o.pod ? { pod: o.pod } : {}),
+            ipv6: o.ipv6 === true,
+          })
+      if (o.quiet !== true) for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`)
       process.stdout.write(o.json ? ensureNewline(r.json) : r.text)
     })
 }

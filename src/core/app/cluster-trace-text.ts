@@ -1,17 +1,19 @@
 /**
  * @module core/app/cluster-trace-text
  * The text view of `kpath trace`: per branch its probability and random choices, then every
- * hop (namespace, devices, a tcpdump-like packet line, route, ARP, frame MACs, tunnel header,
- * netfilter's TRACE lines with the rule each points at, conntrack and NAT lines, notes), the
- * outcome in one sentence, and the reply walked back the same way.
+ * hop (namespace, devices, the packet as `tcpdump -e` prints it on the hop's device, then
+ * netfilter's TRACE lines with the rule each points at, conntrack and NAT lines, the route,
+ * ARP, the tunnel header and notes), the outcome in one sentence, and the reply walked back
+ * the same way. Colours come from the injected palette (none when piped or under NO_COLOR).
  */
-import { findNetns } from '../model/cluster-state.js'
+import { type ClusterState, findNetns } from '../model/cluster-state.js'
 import type { NetnsState } from '../model/netns.js'
 import { type Packet, PROTO, type TcpFlag } from '../model/packet.js'
 import { formatRuleSpec } from '../netfilter/iptables-save/index.js'
 import type { ClusterBranch, Hop, HopPacket, Outcome, Walk } from '../walk/index.js'
 import { replyTo } from '../walk/reply.js'
 import type { ClusterTraceReport } from './cluster-trace.js'
+import { type CaptureDevice, captureDevice } from './trace-capture.js'
 import { type Palette, PLAIN } from './trace-text.js'
 
 /** tcpdump's letters for TCP flags, in its order (print-tcp.c's flag table); ACK is `.`. */
@@ -30,12 +32,24 @@ const TCPDUMP_FLAGS: readonly (readonly [TcpFlag, string])[] = [
 export interface PacketKind {
   readonly tcpFlags?: readonly TcpFlag[]
   readonly icmpType?: number
+  readonly icmpCode?: number
 }
 
-const ICMP_NAMES: Readonly<Record<number, string>> = {
-  0: 'echo reply',
-  3: 'port unreachable',
-  8: 'echo request',
+/** tcpdump's words for the ICMP messages a trace meets (print-icmp.c). */
+const ICMP_NAMES: Readonly<Record<string, string>> = {
+  '0': 'echo reply',
+  '3/0': 'net unreachable',
+  '3/1': 'host unreachable',
+  '3/3': 'port unreachable',
+  '3/4': 'unreachable - need to frag',
+  '3/13': 'unreachable - admin prohibited filter',
+  '8': 'echo request',
+  '11': 'time exceeded in-transit',
+}
+
+function icmpName(k: PacketKind): string {
+  const type = k.icmpType ?? -1
+  return ICMP_NAMES[`${type}/${k.icmpCode ?? 0}`] ?? ICMP_NAMES[String(type)] ?? `type ${type}`
 }
 
 function transport(p: HopPacket, k: PacketKind): string {
@@ -44,7 +58,7 @@ function transport(p: HopPacket, k: PacketKind): string {
     return `Flags [${f.join('') || 'none'}]`
   }
   if (p.proto === PROTO.udp) return 'UDP'
-  if (p.proto === PROTO.icmp) return `ICMP ${ICMP_NAMES[k.icmpType ?? -1] ?? `type ${k.icmpType}`}`
+  if (p.proto === PROTO.icmp) return `ICMP ${icmpName(k)}`
   return `proto ${p.proto}`
 }
 
@@ -73,7 +87,8 @@ function netfilterLine(line: string, n: NetnsState | undefined, c: Palette): str
   return line.startsWith('TRACE') ? c.dim(line) : line
 }
 
-function hopHeader(h: Hop, c: Palette): string {
+/** `[node-beta] ip, in cni0 (port veth1), out flannel.1`. */
+export function hopHeader(h: Hop, c: Palette = PLAIN): string {
   const dev = [
     h.inIface ? `in ${h.inIface}${h.physIn ? ` (port ${h.physIn})` : ''}` : '',
     h.outIface ? `out ${h.outIface}${h.physOut ? ` (port ${h.physOut})` : ''}` : '',
@@ -81,22 +96,53 @@ function hopHeader(h: Hop, c: Palette): string {
   return c.bold(`[${h.netns}] ${h.kind}${dev.length > 0 ? `, ${dev.join(', ')}` : ''}`)
 }
 
-function hopLines(h: Hop, k: PacketKind, r: ClusterTraceReport, c: Palette): string[] {
+const NO_MAC = '00:00:00:00:00:00'
+
+/** What the hop helpers read of a trace report: the namespaces. */
+export interface OfState {
+  readonly state: ClusterState
+}
+
+/**
+ * The hop as `tcpdump -e` shows it on its device: `eth0 Out 0e:… > 2a:…, ethertype IPv4
+ * (0x0800), length 74: IP 10.244.1.2.40000 > 10.244.0.2.8080: Flags [S], ttl 63, length 60`;
+ * no link-layer part on raw-IP devices (tun, tunl0) or where the frame has no MACs yet.
+ */
+export function wireLine(h: Hop, k: PacketKind, d: CaptureDevice, c: Palette = PLAIN): string {
+  const where = c.cyan(`${d.dev} ${d.dir}`)
+  const pkt = tcpdumpLine(h.packet, k)
+  if (!d.ethernet || (h.srcMac === undefined && h.dstMac === undefined)) return `${where} ${pkt}`
+  const len = h.packet.length + 14
+  const eth = `${h.srcMac ?? NO_MAC} > ${h.dstMac ?? NO_MAC}, ethertype IPv4 (0x0800), length ${len}`
+  return `${where} ${c.dim(eth)}: ${pkt}`
+}
+
+/** What happened in the hop: netfilter (rules quoted), route, ARP, tunnel header, notes. */
+export function hopDetails(h: Hop, r: OfState, c: Palette = PLAIN): string[] {
   const n = findNetns(r.state, h.netns)
   return [
-    hopHeader(h, c),
-    `  ${tcpdumpLine(h.packet, k)}`,
-    ...(h.srcMac || h.dstMac ? [`  ether ${h.srcMac ?? '?'} > ${h.dstMac ?? '?'}`] : []),
-    ...h.netfilter.map((l) => `  ${netfilterLine(l, n, c)}`),
-    ...(h.route ? [`  route: ${h.route}`] : []),
-    ...(h.arp ? [`  arp: ${h.arp}`] : []),
-    ...(h.encap ? [`  ${h.kind}: ${h.encap}`] : []),
-    ...h.notes.map((x) => `  note: ${c.dim(x)}`),
+    ...h.netfilter.map((l) => netfilterLine(l, n, c)),
+    ...(h.route ? [`route: ${h.route}`] : []),
+    ...(h.arp ? [`arp: ${h.arp}`] : []),
+    ...(h.encap ? [`${h.kind}: ${h.encap}`] : []),
+    ...h.notes.map((x) => `note: ${c.dim(x)}`),
   ]
 }
 
+/**
+ * A packet received is printed before what the namespace did with it; a packet sent, after
+ * (it leaves once netfilter, routing and ARP are done).
+ */
+function hopLines(h: Hop, k: PacketKind, r: ClusterTraceReport, c: Palette): string[] {
+  const d = captureDevice(r.state, h)
+  const wire = [`  ${wireLine(h, k, d, c)}`]
+  const details = hopDetails(h, r, c).map((l) => `  ${l}`)
+  const body = d.dir === 'Out' ? [...details, ...wire] : [...wire, ...details]
+  return [hopHeader(h, c), ...body]
+}
+
 /** A namespace by what it stands for: `pod default/web-1`, `node beta`, `external host client`. */
-export function whoIs(r: ClusterTraceReport, netns: string): string {
+export function whoIs(r: OfState, netns: string): string {
   const role = findNetns(r.state, netns)?.role
   if (role?.kind === 'pod') return `pod ${role.namespace}/${role.name}`
   if (role?.kind === 'node') return `node ${role.node}`
@@ -109,7 +155,7 @@ function portText(p: number | undefined): string {
   return p === undefined ? '' : ` port ${p}`
 }
 
-export function outcomeText(o: Outcome, r: ClusterTraceReport): string {
+export function outcomeText(o: Outcome, r: OfState): string {
   switch (o.kind) {
     case 'delivered': {
       const saw = `${o.serverSaw.src}${o.serverSaw.sport === undefined ? '' : `:${o.serverSaw.sport}`}`
@@ -130,10 +176,26 @@ function walkLines(w: Walk, k: PacketKind, r: ClusterTraceReport, c: Palette): s
   return [...w.hops.flatMap((h) => hopLines(h, k, r, c)), ok ? c.green(end) : c.red(end)]
 }
 
-function kindOf(p: Packet | undefined): PacketKind {
+export function kindOf(p: PacketKind | undefined): PacketKind {
   return {
     ...(p?.tcpFlags ? { tcpFlags: p.tcpFlags } : {}),
     ...(p?.icmpType === undefined ? {} : { icmpType: p.icmpType }),
+    ...(p?.icmpCode === undefined ? {} : { icmpCode: p.icmpCode }),
+  }
+}
+
+/**
+ * The reply's packet: the server's answer to the request, or, for a dropped request, what the
+ * dropping namespace sent back (an ICMP error, or REJECT's TCP reset).
+ */
+export function replyKind(request: Packet, b: ClusterBranch): PacketKind & { proto?: number } {
+  const e = b.reply?.error
+  if (e === undefined) return { ...kindOf(replyTo(request, b.outcome)) }
+  if (e.packet.proto === PROTO.tcp) return { proto: PROTO.tcp, tcpFlags: ['RST', 'ACK'] }
+  return {
+    proto: e.packet.proto,
+    ...(e.icmpType === undefined ? {} : { icmpType: e.icmpType }),
+    ...(e.icmpCode === undefined ? {} : { icmpCode: e.icmpCode }),
   }
 }
 
@@ -144,19 +206,23 @@ function noReply(b: ClusterBranch): string {
   return 'no reply: the kernel sends none (a TCP RST is never answered, nor is an ICMP error)'
 }
 
+function replyHead(b: ClusterBranch, r: OfState): string {
+  const e = b.reply?.error
+  return e === undefined ? 'reply:' : `reply: ${e.text}, sent by ${whoIs(r, e.netns)}:`
+}
+
 function branchLines(b: ClusterBranch, i: number, r: ClusterTraceReport, c: Palette): string[] {
   const n = r.trace.branches.length
   const why = b.decisions.map((d) => `${d.label} ${d.taken ? 'matched' : 'not matched'}`)
   const head = `branch ${i + 1} of ${n}, probability ${b.probability.toFixed(6)}`
-  const answer = replyTo(r.packet, b.outcome)
   return [
     '',
     c.bold(head),
     ...why.map((x) => `  choice: ${x}`),
     'request:',
     ...walkLines(b, kindOf(r.packet), r, c),
-    b.reply ? 'reply:' : c.yellow(noReply(b)),
-    ...(b.reply ? walkLines(b.reply, kindOf(answer), r, c) : []),
+    b.reply ? replyHead(b, r) : c.yellow(noReply(b)),
+    ...(b.reply ? walkLines(b.reply, replyKind(r.packet, b), r, c) : []),
   ]
 }
 

@@ -8,11 +8,13 @@
 import { type AssembledCluster, assembleCluster } from '../cluster/index.js'
 import { KpathError } from '../errors.js'
 import { type LoadInput, loadCluster } from '../kube/load/index.js'
+import type { Cluster } from '../kube/model.js'
 import { findNetns } from '../model/cluster-state.js'
 import { type Packet, PROTO } from '../model/packet.js'
 import { seededRandom } from '../netfilter/engine/chooser.js'
 import { lookupRoute } from '../route/index.js'
 import { type ClusterTrace, traceCluster } from '../walk/index.js'
+import { applyEdits, type WhatIfEdit } from '../whatif/index.js'
 import { type Endpoint, type RefWorld, resolveRef, senderNetns } from './refs.js'
 
 export type TraceProto = 'tcp' | 'udp' | 'icmp' | 'sctp'
@@ -25,6 +27,16 @@ export interface ClusterTraceOptions {
   readonly proto?: TraceProto
   /** Follow one branch drawn with this seed (weighted by probability) instead of all. */
   readonly sample?: number
+  /** What-if edits (core/whatif): objects changed before rendering, kernels after assembly. */
+  readonly edits?: readonly WhatIfEdit[]
+  /** The packet's IP total length (default: a SYN, a small datagram or a ping); DF set. */
+  readonly size?: number
+  /** Keep each branch's conntrack tables (`kpath show … conntrack` after a trace). */
+  readonly conntrack?: boolean
+  /** Told each stage as it starts, for a progress display (cli/progress.ts). */
+  readonly progress?: (stage: string) => void
+  /** A cluster built already (core/dump: node dumps), used instead of loading `inputs`. */
+  readonly world?: RefWorld & { readonly warnings: readonly string[] }
 }
 
 export interface ClusterTraceReport {
@@ -35,6 +47,8 @@ export interface ClusterTraceReport {
   readonly packet: Packet
   readonly trace: ClusterTrace
   readonly state: AssembledCluster
+  /** The Kubernetes model the state was rendered from (after what-if object edits). */
+  readonly cluster: Cluster
   readonly warnings: readonly string[]
 }
 
@@ -88,9 +102,13 @@ function sampled(t: ClusterTrace, seed: number): ClusterTrace {
   return { branches: t.branches.slice(-1) }
 }
 
-function load(inputs: readonly LoadInput[]): RefWorld & { warnings: string[] } {
-  const cluster = loadCluster(inputs)
-  const state = assembleCluster(cluster)
+function load(
+  inputs: readonly LoadInput[],
+  edits: readonly WhatIfEdit[] = [],
+): RefWorld & { warnings: string[] } {
+  const edited = applyEdits(inputs, edits)
+  const cluster = loadCluster(edited.inputs)
+  const state = edited.finish(assembleCluster(cluster))
   const warnings = [
     ...cluster.warnings.map((w) => w.message),
     ...state.unsupported.map((u) => u.message),
@@ -105,16 +123,29 @@ function load(inputs: readonly LoadInput[]): RefWorld & { warnings: string[] } {
  * @throws KpathError KPATH_INVALID_ARGUMENT for unknown references or a missing port
  */
 export function traceBetween(o: ClusterTraceOptions): ClusterTraceReport {
-  const w = load(o.inputs)
+  o.progress?.('loading and assembling the cluster')
+  const w = o.world ?? load(o.inputs, o.edits)
   const from = resolveRef(w, o.from)
   const to = resolveRef(w, o.to)
   const proto = o.proto ?? to.proto ?? 'tcp'
   const netns = senderNetns(w, from)
   const src = sourceAddress(w, from, netns, to.addr)
-  const packet = firstPacket(proto, src, to.addr, destPort(to, o, proto))
-  const all = traceCluster(w.state, { netns, packet })
+  const first = firstPacket(proto, src, to.addr, destPort(to, o, proto))
+  // A full-sized segment or datagram: sockets set DF (IP_PMTUDISC_WANT), so does ping.
+  const packet = o.size === undefined ? first : { ...first, length: o.size, df: true }
+  o.progress?.(`tracing across ${w.state.namespaces.length} namespaces`)
+  const all = traceCluster(w.state, { netns, packet }, o.conntrack ? { conntrack: true } : {})
   const trace = o.sample === undefined ? all : sampled(all, o.sample)
-  return { from, to, netns, packet, trace, state: w.state, warnings: w.warnings }
+  return {
+    from,
+    to,
+    netns,
+    packet,
+    trace,
+    state: w.state,
+    cluster: w.cluster,
+    warnings: w.warnings,
+  }
 }
 
 /** Every branch delivered, and its reply delivered back to the client. */

@@ -4,10 +4,12 @@
  * namespace of the cluster (core/cluster: kube-proxy's rules with the CNI's on top, devices,
  * routes, …), printed as the real tool prints it. Every view reuses the printer of its tool:
  * iptables-save, nft list ruleset, `ip route show table all`, `ip addr`, `ip -d link`,
- * `ip neigh`, `ip rule`, `ipset save`, `sysctl -a` (the net.* subset) and `bridge fdb`; JSON is
+ * `ip neigh`, `ip rule`, `ipset save`, `sysctl -a` (the net.* subset), `bridge fdb`,
+ * `ipvsadm -Ln` and `conntrack -L` (after a trace: show-conntrack.ts); JSON is
  * the tool's own `-j` shape where it has one (iproute2), else the model.
  */
 import { type AssembledCluster, assembleCluster } from '../cluster/index.js'
+import { printConntrackList } from '../conntrack/index.js'
 import { KpathError } from '../errors.js'
 import {
   addrListing,
@@ -33,6 +35,7 @@ import {
   worldOf,
 } from '../iproute2/index.js'
 import { printIpsetSave } from '../ipset/index.js'
+import { printIpvsList } from '../ipvs/index.js'
 import { type LoadInput, loadCluster } from '../kube/load/index.js'
 import type { Cluster } from '../kube/model.js'
 import { netnsName } from '../model/cluster-state.js'
@@ -53,6 +56,8 @@ export const SHOW_VIEWS = [
   'ipsets',
   'sysctl',
   'fdb',
+  'conntrack',
+  'ipvs',
 ] as const
 export type ShowView = (typeof SHOW_VIEWS)[number]
 
@@ -138,9 +143,21 @@ const VIEWS: Readonly<Record<ShowView, ViewFn>> = {
   },
   ipsets: (n) => ({ text: printIpsetSave(n.ipsets), json: toJson(n.ipsets) }),
   sysctl: (n) => ({ text: printModelSysctls(n.sysctls), json: toJson(n.sysctls) }),
+  // The table the model holds; after a trace: show-conntrack.ts.
+  conntrack: (n) => ({ text: printConntrackList(n.conntrack), json: toJson(n.conntrack) }),
   fdb: (_n, w) => {
     const r = fdbRecords(w)
     return { text: printBridgeFdbText(r), json: printBridgeFdbJson(r) }
+  },
+  // `ipvsadm -Ln`; the JSON is the model (services, real servers, connections).
+  ipvs: (n) => {
+    if (n.ipvs === undefined)
+      throw nothing(
+        n,
+        'IPVS services',
+        'kube-proxy runs IPVS only with mode: ipvs; kube-router with --run-service-proxy',
+      )
+    return { text: printIpvsList(n.ipvs), json: toJson(n.ipvs) }
   },
 }
 
@@ -161,7 +178,7 @@ function nodeNetns(cluster: Cluster, state: AssembledCluster, name: string | und
 }
 
 /** The namespace `--node` or `--pod` names. */
-function pick(o: ShowOptions, cluster: Cluster, state: AssembledCluster): NetnsState {
+export function pick(o: ShowOptions, cluster: Cluster, state: AssembledCluster): NetnsState {
   if (o.node !== undefined && o.pod !== undefined)
     throw new KpathError('KPATH_INVALID_ARGUMENT', 'give --node or --pod, not both')
   let netns: string

@@ -348,19 +348,36 @@ describe('kube-proxy modes', () => {
     expect(node.iptables.ipv6).toBeUndefined()
   })
 
-  it('ipvs: reported, and the node gets no kube-proxy rules', () => {
+  it('ipvs: kube-ipvs0 with the ClusterIPs, IPVS services, ipsets and the IPVS rules', () => {
     const text = clusterYaml().replace(
       'clusterCIDR: 10.244.0.0/16',
-      'clusterCIDR: 10.244.0.0/16\nmode: ipvs',
+      'clusterCIDR: 10.244.0.0/16\nmode: ipvs\nipvs: {strictARP: true}',
     )
     const state = assembleCluster(loadCluster([{ file: 'c.yaml', text }]))
-    expect(state.unsupported.map((u) => u.message)).toEqual([
-      'kube-proxy on node alpha: kube-proxy mode ipvs is not rendered; the node has no kube-proxy rules',
-      'kube-proxy on node beta: kube-proxy mode ipvs is not rendered; the node has no kube-proxy rules',
-      'kube-proxy on node gamma: kube-proxy mode ipvs is not rendered; the node has no kube-proxy rules',
+    expect(state.unsupported).toEqual([])
+    const node = netns(state, 'node-alpha')
+    const dummy = node.links.find((l) => l.name === 'kube-ipvs0')
+    expect(dummy).toMatchObject({ kind: 'dummy', up: false, noarp: true })
+    expect(node.addresses.filter((a) => a.iface === 'kube-ipvs0').map((a) => a.local)).toEqual([
+      '10.96.0.10',
     ])
-    expect(netns(state, 'node-alpha').iptables.ipv4?.tables.map((t) => t.name)).toEqual(['nat'])
-    expect(netns(state, 'node-alpha').sysctls['net.ipv4.conf.all.route_localnet']).toBe('0')
+    // The kernel's local route for a VIP exists although kube-ipvs0 is down.
+    expect(
+      node.routes.some(
+        (r) => r.type === 'local' && r.dst === '10.96.0.10' && r.dev === 'kube-ipvs0',
+      ),
+    ).toBe(true)
+    const vs = node.ipvs?.services.find(
+      (s) => s.key.kind === 'addr' && s.key.address === '10.96.0.10',
+    )
+    expect(vs?.destinations.map((d) => `${d.address}:${d.port}`).length).toBeGreaterThan(0)
+    expect(vs?.destinations.every((d) => d.port === 8080 && d.forward === 'masq')).toBe(true)
+    expect(node.ipsets.map((s) => s.name)).toContain('KUBE-CLUSTER-IP')
+    expect(node.sysctls['net.ipv4.vs.conntrack']).toBe('1')
+    expect(node.sysctls['net.ipv4.conf.all.arp_ignore']).toBe('1')
+    expect(node.sysctls['net.ipv4.conf.all.route_localnet']).toBe('0')
+    const nat = node.iptables.ipv4?.tables.find((t) => t.name === 'nat')
+    expect(nat?.chains.map((c) => c.name)).toContain('KUBE-LOAD-BALANCER')
   })
 })
 

@@ -8,6 +8,7 @@
 import type { NetnsFragment } from '../cni/types.js'
 import { KpathError } from '../errors.js'
 import type { IpSet } from '../ipset/model.js'
+import type { IpvsService } from '../ipvs/model.js'
 import {
   type Address,
   type Daemon,
@@ -39,6 +40,8 @@ export class NetnsBuilder {
   readonly sysctls: Record<string, string>
   readonly ipsets: IpSet[] = []
   readonly daemons: Daemon[] = []
+  /** IPVS virtual services (kube-proxy's IPVS mode, kube-router's service proxy); none = no IPVS. */
+  readonly ipvs: IpvsService[] = []
   readonly restore: { readonly ipv4: RestoreText[]; readonly ipv6: RestoreText[] } = {
     ipv4: [],
     ipv6: [],
@@ -87,12 +90,14 @@ export class NetnsBuilder {
     Object.assign(this.sysctls, f.sysctls ?? {})
     for (const set of f.ipsets ?? []) this.addIpset(set, from)
     this.daemons.push(...(f.daemons ?? []))
+    this.ipvs.push(...(f.ipvs ?? []))
     const r = f.iptablesRestore
     if (r?.ipv4 !== undefined) this.restore.ipv4.push({ text: r.ipv4, from })
     if (r?.ipv6 !== undefined) this.restore.ipv6.push({ text: r.ipv6, from })
   }
 
-  private addIpset(set: IpSet, from: string): void {
+  /** Add a set (kube-proxy's, or a fragment's); a second set of the same name is an error. */
+  addIpset(set: IpSet, from: string): void {
     if (this.ipsets.some((s) => s.name === set.name))
       throw new KpathError(
         'KPATH_INVALID_ARGUMENT',

@@ -58,8 +58,11 @@ export function assembleCluster(input: Cluster, options: AssembleOptions = {}): 
     ...topology.routers.map(buildRouter),
     ...topology.externals.map(buildExternal),
   ]
+  // kube-proxy renders (and reports) on the first node; later nodes on first use, unless it failed.
+  let eager = true
   for (const placement of topology.nodes.values()) {
     const built = buildNode({
+      eagerProxy: eager,
       cluster,
       ctx,
       plugin,
@@ -69,6 +72,7 @@ export function assembleCluster(input: Cluster, options: AssembleOptions = {}): 
       nicMaster: nicMaster(ctx, cni.name, placement.underlay),
     })
     namespaces.push(built.node, ...built.pods)
+    eager = built.proxyFailed
   }
   return { namespaces, unsupported: sink.reports, cni, topology }
 }

@@ -21,18 +21,54 @@ export interface NodeNetfilter {
   readonly nftables?: NftRuleset
 }
 
+/** What kube-proxy renders on the node, computed on first use (see {@link nodeNetfilter}). */
+export type ProxyThunk = () => KubeProxyRender | undefined
+
+/**
+ * The node's netfilter state, built on first read. Rendering kube-proxy and parsing the merged
+ * rules is most of a node's cost (a 5,000-Service ruleset is ~75k rules), and a trace reads the
+ * rules of the few nodes it crosses, so a 1,000-node cluster must not build them all up front.
+ * `iptables` is an object whose `ipv4`/`ipv6` are memoised getters: spreading a NetnsState
+ * copies the object without building it. `nftables` (kube-proxy's nftables mode) is present
+ * exactly when `nft` says so, with its `tables` built on first read likewise.
+ */
 export function nodeNetfilter(
-  proxy: KubeProxyRender | undefined,
+  proxy: ProxyThunk,
+  nft: boolean,
   restore: { readonly ipv4: readonly RestoreText[]; readonly ipv6: readonly RestoreText[] },
 ): NodeNetfilter {
-  const ipv4 = applyAll(proxy?.iptables?.ipv4?.ruleset, restore.ipv4, 4)
-  const ipv6 = applyAll(proxy?.iptables?.ipv6?.ruleset, restore.ipv6, 6)
-  const tables = [proxy?.nftablesDetail?.ipv4?.model, proxy?.nftablesDetail?.ipv6?.model].filter(
-    (t) => t !== undefined,
+  const render = memo(proxy)
+  const ipv4 = memo(() => applyAll(render()?.iptables?.ipv4?.ruleset, restore.ipv4, 4))
+  const ipv6 = memo(() => applyAll(render()?.iptables?.ipv6?.ruleset, restore.ipv6, 6))
+  const iptables = {
+    get ipv4() {
+      return ipv4()
+    },
+    get ipv6() {
+      return ipv6()
+    },
+  }
+  if (!nft) return { iptables }
+  const tables = memo(() =>
+    [render()?.nftablesDetail?.ipv4?.model, render()?.nftablesDetail?.ipv6?.model].filter(
+      (t) => t !== undefined,
+    ),
   )
   return {
-    iptables: { ...(ipv4 === undefined ? {} : { ipv4 }), ...(ipv6 === undefined ? {} : { ipv6 }) },
-    ...(tables.length === 0 ? {} : { nftables: { tables } }),
+    iptables,
+    nftables: {
+      get tables() {
+        return tables()
+      },
+    },
+  }
+}
+
+function memo<T>(f: () => T): () => T {
+  let cell: { readonly value: T } | undefined
+  return () => {
+    cell ??= { value: f() }
+    return cell.value
   }
 }
 

@@ -17,13 +17,14 @@ import type { CniContext, CniPlugin, NodeUnderlay } from '../cni/types.js'
 import { KpathError } from '../errors.js'
 import type { Cluster } from '../kube/model.js'
 import { objectKey } from '../kube/model.js'
+import { podsOnNode } from '../kube/pods-by-node.js'
 import { netnsName } from '../model/cluster-state.js'
 import type { NetnsState } from '../model/netns.js'
 import { NetnsBuilder } from './builder.js'
-import type { ReportSink } from './context.js'
-import { finishNetns } from './finish.js'
-import { renderNodeProxy, routeLocalnet } from './kube-proxy.js'
-import { nodeNetfilter } from './netfilter.js'
+import { ReportSink } from './context.js'
+import { finishNetns, lazyNetns } from './finish.js'
+import { addIpvsState, renderNodeProxy, routeLocalnet } from './kube-proxy.js'
+import { nodeNetfilter, type ProxyThunk } from './netfilter.js'
 import { echoServers, hasSandbox } from './pods.js'
 import { baseSysctls, inheritedSysctls } from './sysctls.js'
 import type { NodePlacement, SegmentNic } from './topology/types.js'
@@ -37,6 +38,12 @@ export interface NodeInput {
   readonly sink: ReportSink
   /** kube-proxy runs on the node (not when the CNI's service proxy replaces it). */
   readonly kubeProxy: boolean
+  /**
+   * Render kube-proxy now and report what it would log (the first node). Other nodes render
+   * on first read of their rules and their reports are not collected: kube-proxy's findings
+   * are about objects (invalid addresses, unsupported modes), the same on every node.
+   */
+  readonly eagerProxy?: boolean
   /** The host bridge the NIC is a port of (underlay pods): it then carries the node's address. */
   readonly nicMaster?: string | undefined
 }
@@ -44,6 +51,8 @@ export interface NodeInput {
 export interface BuiltNode {
   readonly node: NetnsState
   readonly pods: readonly NetnsState[]
+  /** kube-proxy runs but its eager render gave nothing (reported): render the next node eagerly too. */
+  readonly proxyFailed: boolean
 }
 
 export function buildNode(input: NodeInput): BuiltNode {
@@ -68,15 +77,30 @@ export function buildNode(input: NodeInput): BuiltNode {
     addGateway(b, u, input.nicMaster)
   }
   const pods = wirePods(input, b, u)
+  if (input.kubeProxy) addIpvsState(b, cluster, name, interfaceAddresses(b), input.sink)
   for (const r of placement.routes)
     b.routes.push(checkedRoute(b, topologyRoute(r, nicsOf(b), `node ${name}`), name))
   Object.assign(b.sysctls, placement.sysctls)
-  const proxy = input.kubeProxy
-    ? renderNodeProxy(cluster, name, interfaceAddresses(b), input.sink)
-    : undefined
-  const node = finishNetns(b, nodeNetfilter(proxy, b.restore))
+  const [proxy, nft, failed] = proxyOf(input, name, b)
+  const node = finishNetns(b, nodeNetfilter(proxy, nft, b.restore))
   // Pods copy the node's final IPv4 conf (they are created on a running node).
-  return { node, pods: pods.map((p) => finishPod(p, node)) }
+  return { node, pods: pods.map((p) => finishPod(p, node)), proxyFailed: failed }
+}
+
+/** kube-proxy's rendering as a thunk (run now on a reporting node), nftables mode, and failure. */
+function proxyOf(input: NodeInput, name: string, b: NetnsBuilder): [ProxyThunk, boolean, boolean] {
+  const { cluster, kubeProxy } = input
+  const ifaces = interfaceAddresses(b)
+  const sink = input.eagerProxy === true ? input.sink : new ReportSink()
+  let thunk: ProxyThunk = () =>
+    kubeProxy ? renderNodeProxy(cluster, name, ifaces, sink) : undefined
+  let failed = false
+  if (input.eagerProxy === true) {
+    const render = thunk()
+    thunk = () => render
+    failed = kubeProxy && render === undefined
+  }
+  return [thunk, kubeProxy && cluster.kubeProxy.mode === 'nftables', failed]
 }
 
 function underlayNic(p: NodePlacement): SegmentNic {
@@ -106,8 +130,8 @@ function wirePods(input: NodeInput, b: NetnsBuilder, u: NodeUnderlay): PodBuild[
   const { cluster, ctx, plugin } = input
   const name = u.node.metadata.name
   const out: PodBuild[] = []
-  for (const pod of cluster.pods) {
-    if (pod.spec.nodeName !== name || !hasSandbox(pod)) continue
+  for (const pod of podsOnNode(cluster, name)) {
+    if (!hasSandbox(pod)) continue
     if (pod.spec.hostNetwork === true) {
       b.daemons.push(...echoServers(pod))
       continue
@@ -127,10 +151,15 @@ function wirePods(input: NodeInput, b: NetnsBuilder, u: NodeUnderlay): PodBuild[
   return out
 }
 
-/** The pod copies the node's IPv4 conf at creation; what its plugin wrote afterwards stays. */
+/**
+ * The pod copies the node's IPv4 conf at creation; what its plugin wrote afterwards stays.
+ * Built on first use (lazyNetns): the node's sysctls are final by now.
+ */
 function finishPod(p: PodBuild, node: NetnsState): NetnsState {
-  Object.assign(p.b.sysctls, inheritedSysctls(node.sysctls), p.written)
-  return finishNetns(p.b)
+  return lazyNetns(p.b.name, p.b.role, () => {
+    Object.assign(p.b.sysctls, inheritedSysctls(node.sysctls), p.written)
+    return finishNetns(p.b)
+  })
 }
 
 function nicsOf(b: NetnsBuilder) {

@@ -15,6 +15,7 @@
 
 import type { SourceLocation } from '../errors.js'
 import type { IpSet } from '../ipset/model.js'
+import type { IpvsService } from '../ipvs/model.js'
 import type { Cluster, Node, Pod } from '../kube/model.js'
 import type {
   Address,
@@ -39,6 +40,8 @@ export interface NetnsFragment {
   readonly iptablesRestore?: { readonly ipv4?: string; readonly ipv6?: string }
   readonly ipsets?: readonly IpSet[]
   readonly daemons?: NetnsState['daemons']
+  /** IPVS virtual services the plugin programs (kube-router's service proxy). */
+  readonly ipvs?: readonly IpvsService[]
 }
 
 /** Where a node sits on the underlay, from the Topology kind or from its InternalIP. */

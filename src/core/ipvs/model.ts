@@ -26,8 +26,18 @@ export type IpvsScheduler =
   | 'mh'
   | 'twos'
 
-/** Scheduler flags (`-b sh-fallback,sh-port`, `mh-fallback,mh-port`). */
-export type IpvsSchedFlag = 'sh-fallback' | 'sh-port' | 'mh-fallback' | 'mh-port'
+/**
+ * Scheduler flags (`-b sh-fallback,sh-port`, `mh-fallback,mh-port`). The three flag bits are
+ * shared by every scheduler; ipvsadm names them `flag-1..3` for schedulers other than sh and mh.
+ */
+export type IpvsSchedFlag =
+  | 'sh-fallback'
+  | 'sh-port'
+  | 'mh-fallback'
+  | 'mh-port'
+  | 'flag-1'
+  | 'flag-2'
+  | 'flag-3'
 
 export type IpvsProtocol = 'tcp' | 'udp' | 'sctp'
 
@@ -55,7 +65,19 @@ export interface IpvsDestination {
   readonly upperThreshold?: number
   readonly lowerThreshold?: number
   /** Tunnel encapsulation for `-i` (ipip default; gue/gre with ports and flags). */
-  readonly tunnel?: { readonly type: 'ipip' | 'gue' | 'gre'; readonly port?: number }
+  readonly tunnel?: {
+    readonly type: 'ipip' | 'gue' | 'gre'
+    readonly port?: number
+    /** `--tun-nocsum` (default), `--tun-csum`, `--tun-remcsum` for gue/gre. */
+    readonly csum?: 'nocsum' | 'csum' | 'remcsum'
+  }
+  /**
+   * The kernel's per-destination counters as `ipvsadm -Ln` lists them (ActiveConn, InActConn,
+   * and PersistConn with `--persistent-conn`); absent = 0. The schedulers lc/wlc/sed/nq read them.
+   */
+  readonly activeConns?: number
+  readonly inactConns?: number
+  readonly persistConns?: number
 }
 
 export interface IpvsService {
@@ -64,7 +86,15 @@ export interface IpvsService {
   readonly schedFlags?: readonly IpvsSchedFlag[]
   /** `-p TIMEOUT [-M NETMASK]`: persistent service. */
   readonly persistence?: { readonly timeout: number; readonly netmask?: string }
-  /** Order as the kernel lists them (insertion order; ipvsadm prints in that order). */
+  /** `--pe NAME`: a persistence engine (the kernel ships `sip`). */
+  readonly persistenceEngine?: string
+  /** `-o` / `ops`: one-packet scheduling (UDP). */
+  readonly onePacket?: boolean
+  /**
+   * In the kernel's list order (ip_vs_ctl.c links a new destination at the head of the list).
+   * `ipvsadm -L`/`-S` print them sorted by address and port unless `--nosort`, so a state
+   * parsed from a listing holds them in that sorted order.
+   */
   readonly destinations: readonly IpvsDestination[]
 }
 
@@ -84,6 +114,8 @@ export interface IpvsConnection {
 export interface IpvsState {
   readonly services: readonly IpvsService[]
   readonly connections: readonly IpvsConnection[]
+  /** The connection hash table size `ipvsadm -L` prints (`size=4096`, CONFIG_IP_VS_TAB_BITS=12). */
+  readonly tableSize?: number
 }
 
 export function emptyIpvs(): IpvsState {

@@ -70,9 +70,15 @@ function portFor(
     (l) => l.master === br && l.name !== ingress && l.bridgePort?.flood !== false,
   )
   const hit = flood.find((l) => macBehind(ctx, netns, l.name, mac))
-  return hit
-    ? { port: hit.name, how: `${mac} unknown: flooded to ${flood.map((l) => l.name).join(', ')}` }
-    : undefined
+  if (hit)
+    return {
+      port: hit.name,
+      how: `${mac} unknown: flooded to ${flood.map((l) => l.name).join(', ')}`,
+    }
+  // Behind the port it came in by: the flood reaches it only with hairpin on (should_deliver).
+  if (ingress !== undefined && macBehind(ctx, netns, ingress, mac))
+    return { port: ingress, how: `${mac} unknown: it lives behind the ingress port ${ingress}` }
+  return undefined
 }
 
 function brNetfilter(ctx: WalkCtx, netns: string): boolean {

@@ -14,6 +14,8 @@ import type { NetfilterRuntime } from '../netfilter/engine/runtime.js'
 import type { NetfilterEnv } from '../netfilter/engine/types.js'
 import { netfilterEnv } from '../route/index.js'
 import type { Frame } from './frame.js'
+import type { Answer } from './icmp.js'
+import type { Endpoint } from './segment.js'
 import type { Hop, HopPacket } from './types.js'
 
 /** What does not change between branches: namespaces, routing views, base runtimes. */
@@ -21,6 +23,7 @@ export class World {
   readonly byName = new Map<string, NetnsState>()
   private readonly envs = new Map<string, NetfilterEnv>()
   private readonly bases = new Map<string, NetfilterRuntime>()
+  private macvlans: Map<string, Endpoint[]> | undefined
 
   constructor(readonly state: ClusterState) {
     for (const n of state.namespaces) this.byName.set(n.name, n)
@@ -41,6 +44,20 @@ export class World {
     return e
   }
 
+  /** The macvlan children of `parent` in `netns`, from every namespace (indexed once). */
+  macvlansOn(netns: string, parent: string): Endpoint[] {
+    if (!this.macvlans) {
+      const ix = new Map<string, Endpoint[]>()
+      for (const n of this.state.namespaces)
+        for (const l of n.links) {
+          if (l.kind !== 'macvlan' || !l.peer) continue
+          const k = `${l.peer.netns}/${l.macvlan?.parent ?? l.peer.name}`
+          ix.set(k, [...(ix.get(k) ?? []), { netns: n.name, iface: l.name }])
+        }
+      this.macvlans = ix
+    }
+    return this.macvlans.get(`${netns}/${parent}`) ?? []
+  }
   base(name: string): NetfilterRuntime {
     let rt = this.bases.get(name)
     if (!rt) {
@@ -50,6 +67,7 @@ export class World {
         ...(n.nftables ? { nft: n.nftables } : {}),
         ipsets: n.ipsets,
         conntrack: n.conntrack,
+        ...(n.ipvs ? { ipvs: n.ipvs, sysctls: n.sysctls } : {}),
       })
       this.bases.set(name, rt)
     }
@@ -63,7 +81,10 @@ export class WalkCtx {
   readonly learned = new Map<string, Map<string, string>>()
   hops: Hop[] = []
   private steps = 0
-  /** Inner frames of tunnels the packet is inside, innermost last (pushed on encapsulation). */
+  /**
+   * Inner frames of tunnels the packet is inside, innermost last (pushed on encapsulation).
+   * `vni` says which tunnel: a VXLAN VNI (≥ 0), -1 flanneld's UDP, -4 ipip (protocol 4).
+   */
   readonly tunnels: { readonly vni: number; readonly port: number; readonly frame: Frame }[] = []
   /** During the reply: the client socket waiting for it. */
   socket:
@@ -75,6 +96,11 @@ export class WalkCtx {
         readonly peer: { readonly addr: string; readonly port?: number }
       }
     | undefined
+  /**
+   * What the namespace that dropped the packet sent back to its source (an ICMP error, or
+   * REJECT's answer): walked as the branch's reply.
+   */
+  answer: Answer | undefined
   /** The packet as the last local delivery received it. */
   delivered: Packet | undefined
 
@@ -91,6 +117,11 @@ export class WalkCtx {
       this.runtimes.set(netns, rt)
     }
     return rt
+  }
+
+  /** The runtimes this branch has touched, by namespace. */
+  touched(): ReadonlyMap<string, NetfilterRuntime> {
+    return this.runtimes
   }
 
   link(netns: string, name: string): Link | undefined {
@@ -114,6 +145,9 @@ export class WalkCtx {
   restart(): void {
     this.hops = []
     this.steps = 0
+    // A request that died inside a tunnel leaves its inner frames behind.
+    this.tunnels.length = 0
+    this.answer = undefined
   }
 }
 

@@ -1,12 +1,13 @@
 /**
  * @module core/walk/deliver
  * Local delivery: a packet the IP layer hands to a socket. A VXLAN port's UDP socket
- * decapsulates (vxlan.ts), as does flanneld's (tun.ts); during the reply the client socket waits for it; otherwise an
+ * decapsulates (vxlan.ts), as does flanneld's (tun.ts) and an ipip device for protocol 4 (ipip.ts); during the reply the client socket waits for it; otherwise an
  * `echo-server` daemon listening on the port receives it (hostNetwork servers run in the
  * node's namespace). ICMP echo requests are answered by the kernel itself.
  */
 import { type Packet, PROTO } from '../model/packet.js'
 import type { WalkCtx } from './context.js'
+import { ipipDecap } from './ipip.js'
 import { tunDecap } from './tun.js'
 import type { Outcome } from './types.js'
 import { vxlanDecap } from './vxlan.js'
@@ -38,7 +39,8 @@ function isReplyForClient(ctx: WalkCtx, netns: string, pkt: Packet): boolean {
 }
 
 export function deliver(ctx: WalkCtx, netns: string, pkt: Packet): Outcome {
-  const decap = vxlanDecap(ctx, netns, pkt) ?? tunDecap(ctx, netns, pkt)
+  const decap =
+    vxlanDecap(ctx, netns, pkt) ?? tunDecap(ctx, netns, pkt) ?? ipipDecap(ctx, netns, pkt)
   if (decap) return decap
   ctx.delivered = pkt
   const port = pkt.dport

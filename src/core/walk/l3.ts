@@ -11,14 +11,18 @@ import {
   forward,
   type HookOutcome,
   input,
+  output,
   postrouting,
   prerouting,
 } from '../netfilter/engine/hooks.js'
+import { ipvsResend } from '../netfilter/engine/ipvs-hook.js'
 import { processPacket } from '../netfilter/engine/process.js'
 import type { PacketState } from '../netfilter/engine/state.js'
 import { traceLine } from '../netfilter/engine/trace.js'
 import type { RouteDecision } from '../netfilter/engine/types.js'
 import type { WalkCtx } from './context.js'
+import { fragNeeded, type PendingAnswer, rejectAnswer, routeError, timeExceeded } from './icmp.js'
+import { exceedsMtu, forwardMtu } from './mtu.js'
 
 export type L3Result =
   | { readonly kind: 'local'; readonly pkt: Packet; readonly lines: readonly string[] }
@@ -39,6 +43,8 @@ export type L3Result =
       readonly where: string
       readonly reason: string
       readonly lines: readonly string[]
+      /** The ICMP error or RST the namespace sends back for it (icmp.ts). */
+      readonly answer?: PendingAnswer
     }
 
 function state(ctx: WalkCtx, netns: string, pkt: Packet): PacketState {
@@ -61,7 +67,25 @@ function refused(s: PacketState, o: HookOutcome): L3Result | undefined {
   if (o.verdict.kind === 'accept') return undefined
   const v = o.verdict.kind === 'reject' ? `REJECT (${o.verdict.with})` : 'DROP'
   const where = `${o.table ?? 'nat'} ${s.hook}`
-  return { kind: 'dropped', where, reason: `${v} by netfilter`, lines: lines(s) }
+  const answer =
+    o.verdict.kind === 'reject' ? rejectAnswer(o.verdict.response, o.verdict.with) : undefined
+  return {
+    kind: 'dropped',
+    where,
+    reason: `${v} by netfilter`,
+    lines: lines(s),
+    ...(answer ? { answer } : {}),
+  }
+}
+
+/** A drop in the IP layer, with the ICMP error the kernel sends for it (if any). */
+function droppedWith(
+  s: PacketState,
+  where: string,
+  reason: string,
+  answer: PendingAnswer | undefined,
+): L3Result {
+  return { kind: 'dropped', where, reason, lines: lines(s), ...(answer ? { answer } : {}) }
 }
 
 function routeLine(r: RouteDecision, p: Packet): string {
@@ -71,23 +95,33 @@ function routeLine(r: RouteDecision, p: Packet): string {
 }
 
 /** After PREROUTING: route, then INPUT, or FORWARD + POSTROUTING (ip_rcv_finish onwards). */
-function routed(s: PacketState, netns: string): L3Result {
+function routed(ctx: WalkCtx, s: PacketState, netns: string): L3Result {
   const r = s.env.route(s.pkt)
   s.events.push({ kind: 'route', text: routeLine(r, s.pkt) })
-  if (r.kind === 'unreachable')
-    return { kind: 'dropped', where: `${netns} routing`, reason: r.reason, lines: lines(s) }
+  if (r.kind === 'unreachable') {
+    // ip_error answers net/host unreachable or packet filtered (icmp.ts).
+    const answer = routeError(ctx, netns, s.pkt, r.reason)
+    return droppedWith(s, `${netns} routing`, r.reason, answer)
+  }
   if (r.kind === 'local') {
     const o = input(s)
+    // IPVS took it at INPUT and sent it on through OUTPUT and POSTROUTING (ipvs-hook.ts).
+    if (o.stolen) {
+      const out = o.stolen.outIface
+      const x = ipvsResend(s, o.stolen, (h) => (h === 'OUTPUT' ? output(s, true) : postrouting(s)))
+      return refused(s, x) ?? { kind: 'forward', pkt: s.pkt, outIface: out, lines: lines(s) }
+    }
     return refused(s, o) ?? { kind: 'local', pkt: s.pkt, lines: lines(s) }
   }
   // ip_forward: a TTL that would reach 0 is answered with ICMP time exceeded, not forwarded.
   if (s.pkt.ttl <= 1)
-    return {
-      kind: 'dropped',
-      where: `${netns} ip_forward`,
-      reason: 'TTL exceeded',
-      lines: lines(s),
-    }
+    return droppedWith(s, `${netns} ip_forward`, 'TTL exceeded', timeExceeded(ctx, netns, s.pkt))
+  // ip_forward: too big for the output device with DF: fragmentation needed, before FORWARD.
+  const mtu = forwardMtu(ctx, netns, r.outIface, s.pkt)
+  if (exceedsMtu(s.pkt, mtu)) {
+    const reason = `fragmentation needed: ${s.pkt.length} bytes > mtu ${mtu} of ${r.outIface}`
+    return droppedWith(s, r.outIface, reason, fragNeeded(ctx, netns, s.pkt, mtu))
+  }
   // The one TTL decrement of a forwarded packet (ip_forward, before the FORWARD hook).
   s.pkt = withPacket(s.pkt, {
     ttl: s.pkt.ttl - 1,
@@ -105,11 +139,12 @@ function routed(s: PacketState, netns: string): L3Result {
 export function receiveIp(ctx: WalkCtx, netns: string, pkt: Packet): L3Result {
   const s = state(ctx, netns, withPacket(pkt, { outIface: undefined }))
   const d = refused(s, prerouting(s))
-  return d ?? routed(s, netns)
+  return d ?? routed(ctx, s, netns)
 }
 
 /** A frame in the bridge's netfilter path, between PREROUTING and the bridge's decision. */
 export interface BridgedState {
+  readonly ctx: WalkCtx
   readonly s: PacketState
   readonly netns: string
   /** br_nf_pre_routing_finish saw the destination change (dnat_took_place). */
@@ -139,7 +174,7 @@ export function bridgePrerouting(
   const dnat = s.pkt.dst !== before
   if (dnat)
     s.events.push({ kind: 'route', text: `br_netfilter: destination changed to ${s.pkt.dst}` })
-  return { s, netns, dnat }
+  return { ctx, s, netns, dnat }
 }
 
 export function bridgedLines(b: BridgedState): string[] {
@@ -154,7 +189,7 @@ export function bridgedRoute(b: BridgedState): RouteDecision {
 /** Hand the frame to the IP layer of the bridge device (local MAC, or a DNAT routed away). */
 export function bridgedToIp(b: BridgedState): L3Result {
   b.s.pkt = withPacket(b.s.pkt, { bridged: undefined })
-  return routed(b.s, b.netns)
+  return routed(b.ctx, b.s, b.netns)
 }
 
 /** Bridge the frame on to `physOut`: FORWARD and POSTROUTING, no routing, no TTL change. */
@@ -180,7 +215,9 @@ export function sendFromSocket(ctx: WalkCtx, netns: string, pkt: Packet): L3Resu
     const reason = r.droppedAt
       ? `${r.verdict} by netfilter`
       : (route?.text.replace(/^route: [^:]*: /, '') ?? 'dropped')
-    return { kind: 'dropped', where, reason, lines: ls }
+    // REJECT of a local packet: its answer is delivered back to the socket through lo.
+    const answer = rejectAnswer(r.response, r.rejectWith ?? '')
+    return { kind: 'dropped', where, reason, lines: ls, ...(answer ? { answer } : {}) }
   }
   if (r.disposition === 'local') return { kind: 'local', pkt: r.packetOut, lines: ls }
   const out = r.packetOut.outIface ?? ''

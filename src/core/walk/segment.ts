@@ -3,11 +3,13 @@
  * Layer 2 reachability: which IP endpoints (namespace, device) share a broadcast domain with a
  * device, across veth pairs and bridges, and which bridge port leads towards a MAC. A bridge
  * floods broadcasts (ARP requests) to every port but the ingress one (br_flood), and a bridge
- * device is itself an endpoint of the domain of its ports.
+ * device is itself an endpoint of the domain of its ports. macvlan (bridge mode) children share
+ * their parent's wire but not the parent's own stack (macvlan.ts).
  */
 import type { Link } from '../model/netns.js'
 import type { WalkCtx } from './context.js'
 import { sameMac } from './frame.js'
+import { macvlanChildren, macvlanParent, macvlanSiblings } from './macvlan.js'
 
 export interface Endpoint {
   readonly netns: string
@@ -39,7 +41,16 @@ export function broadcastDomain(ctx: WalkCtx, netns: string, iface: string): End
   }
   const start = ctx.link(netns, iface)
   if (start?.kind === 'bridge') flood(netns, iface)
-  else {
+  else if (start?.kind === 'macvlan') {
+    // A macvlan child's broadcast reaches its bridge-mode siblings and the parent's wire, not
+    // the parent's own stack (macvlan_broadcast, then dev_queue_xmit on the lower device).
+    arrivals.push(...macvlanSiblings(ctx, netns, start))
+    const p = macvlanParent(start)
+    const lower = p ? ctx.link(p.netns, p.iface) : undefined
+    if (p) seen.add(key(p))
+    const e = lower ? peerOf(lower) : undefined
+    if (e) arrivals.push(e)
+  } else {
     const e = start ? peerOf(start) : undefined
     if (e) arrivals.push(e)
   }
@@ -47,6 +58,8 @@ export function broadcastDomain(ctx: WalkCtx, netns: string, iface: string): End
     const l = ctx.link(e.netns, e.iface)
     if (seen.has(key(e)) || !l?.up) continue
     seen.add(key(e))
+    // A broadcast arriving on a macvlan parent from the wire also reaches every child.
+    arrivals.push(...macvlanChildren(ctx, e.netns, e.iface))
     if (l.master === undefined) {
       out.push(e)
       continue
@@ -74,6 +87,9 @@ export function macBehind(ctx: WalkCtx, netns: string, port: string, mac: string
     const l = ctx.link(e.netns, e.iface)
     if (!l?.up) return false
     if (sameMac(l.mac, mac)) return true
+    // The macvlan children of a parent NIC live behind the port that NIC hangs on.
+    const children = macvlanChildren(ctx, e.netns, e.iface)
+    if (children.some((c) => sameMac(ctx.link(c.netns, c.iface)?.mac, mac))) return true
     if (l.master === undefined) return false
     // A port of another bridge: the MAC may be that bridge's, or behind its other ports.
     if (sameMac(ctx.link(e.netns, l.master)?.mac, mac)) return true

@@ -13,7 +13,7 @@
 import type { Daemon, Link } from '../model/netns.js'
 import { type Packet, PROTO } from '../model/packet.js'
 import { cidrContains, parseAddr, parseCidr } from '../net/ip.js'
-import type { WalkCtx } from './context.js'
+import { hopPacket, type WalkCtx } from './context.js'
 import type { Outcome } from './types.js'
 import { type HopBase, ipIn, recordHop, sendPacket } from './walk.js'
 
@@ -74,7 +74,8 @@ export function tunEgress(
     mark: 0,
   }
   const encap = `${d.name} udp: ${outer.src}:${port} > ${remote}:${port}`
-  recordHop(ctx, { netns, kind: 'encap', inIface: link.name, encap, netfilter: [] }, outer)
+  const tunnel = { type: 'udp', inner: hopPacket(pkt) } as const
+  recordHop(ctx, { netns, kind: 'encap', inIface: link.name, encap, tunnel, netfilter: [] }, outer)
   ctx.tunnels.push({ vni: -1, port, frame: { pkt } })
   return sendPacket(ctx, netns, outer)
 }

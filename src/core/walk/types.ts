@@ -5,6 +5,7 @@
  * its hops, how the packet ended, and the walk of the reply. docs/TRACE-JSON.md documents the
  * JSON shape.
  */
+import type { ConntrackEntry } from '../conntrack/model.js'
 import type { Decision } from '../netfilter/engine/chooser.js'
 
 /** The headers a hop shows, after the hop's rewrites. */
@@ -26,6 +27,20 @@ export type HopKind =
   | 'encap' // wrapped into a tunnel (vxlan, flanneld's UDP)
   | 'decap' // unwrapped from a tunnel
 
+/**
+ * The packet an `encap` hop wraps: the outer packet is the hop's `packet`; every later hop
+ * carries it until the matching `decap` hop.
+ */
+export interface HopTunnel {
+  /** vxlan: UDP + VXLAN header + inner Ethernet; udp: flanneld's UDP with the raw inner IP; ipip: IP proto 4. */
+  readonly type: 'vxlan' | 'udp' | 'ipip'
+  readonly vni?: number
+  readonly inner: HopPacket
+  /** The inner Ethernet frame's MACs (vxlan). */
+  readonly innerSrcMac?: string
+  readonly innerDstMac?: string
+}
+
 export interface Hop {
   readonly netns: string
   readonly kind: HopKind
@@ -43,6 +58,8 @@ export interface Hop {
   readonly arp?: string
   /** The tunnel header added or removed. */
   readonly encap?: string
+  /** On `encap` hops: what the outer packet carries (pcapng writes the real encapsulation). */
+  readonly tunnel?: HopTunnel
   /** Netfilter's lines (TRACE rules, conntrack, NAT, verdicts), as `traceLine` prints them. */
   readonly netfilter: readonly string[]
   /** Anything else worth saying (flooding, hairpin, learning). */
@@ -83,11 +100,40 @@ export interface Walk {
   readonly outcome: Outcome
 }
 
+/**
+ * An ICMP error (or REJECT's TCP RST) that the namespace dropping a request sent back to its
+ * source: the branch's reply is its walk.
+ */
+export interface SentBack {
+  readonly netns: string
+  /** `ICMP time exceeded in transit`, `ICMP fragmentation needed (mtu 1450)`, … */
+  readonly text: string
+  readonly packet: HopPacket
+  readonly icmpType?: number
+  readonly icmpCode?: number
+  /** Fragmentation needed: the next-hop MTU the error carries (RFC 1191). */
+  readonly mtu?: number
+}
+
+export interface ReplyWalk extends Walk {
+  /** Set when the reply is an error the dropping namespace generated (not the server's answer). */
+  readonly error?: SentBack
+}
+
 export interface ClusterBranch extends Walk {
   readonly probability: number
   readonly decisions: readonly Decision[]
-  /** The reply (echo, TCP RST or ICMP port unreachable) walked back through conntrack. */
-  readonly reply?: Walk
+  /**
+   * The reply walked back through conntrack: the server's answer (echo, SYN-ACK), the TCP RST
+   * or ICMP port unreachable of a closed port, or, for a dropped request, the ICMP error or
+   * REJECT answer the dropping namespace sent (`error`).
+   */
+  readonly reply?: ReplyWalk
+  /**
+   * With `conntrack: true`: the conntrack table of every namespace the branch crossed, after
+   * the request and the reply (what `conntrack -L` would list there).
+   */
+  readonly conntrack?: Readonly<Record<string, readonly ConntrackEntry[]>>
 }
 
 export interface ClusterTrace {
@@ -101,4 +147,6 @@ export interface TraceClusterOptions {
   readonly reply?: boolean
   /** At most this many hops per walk before KPATH_LOOP (default 64). */
   readonly maxHops?: number
+  /** Keep each branch's conntrack tables after its walks (`ClusterBranch.conntrack`). */
+  readonly conntrack?: boolean
 }

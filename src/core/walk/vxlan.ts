@@ -13,10 +13,10 @@
 import type { Link } from '../model/netns.js'
 import { type Packet, PROTO } from '../model/packet.js'
 import { lookupRoute } from '../route/index.js'
-import type { WalkCtx } from './context.js'
+import { hopPacket, type WalkCtx } from './context.js'
 import { type Frame, macs, sameMac } from './frame.js'
 import { resolveMac } from './neighbour.js'
-import type { Outcome } from './types.js'
+import type { HopTunnel, Outcome } from './types.js'
 import { type HopBase, ipIn, recordHop, sendPacket } from './walk.js'
 
 export const VXLAN_OVERHEAD = 50
@@ -72,7 +72,15 @@ export function vxlanEgress(
     mark: 0,
   }
   const encap = `vxlan vni ${vx.id}: ${src}:${outer.sport} > ${vtep}:${vx.port}, inner ${m.mac}`
-  recordHop(ctx, { netns, kind: 'encap', outIface: link.name, encap, netfilter: [] }, outer)
+  const tunnel: HopTunnel = {
+    type: 'vxlan',
+    vni: vx.id,
+    inner: hopPacket(pkt),
+    ...(inner.srcMac ? { innerSrcMac: inner.srcMac } : {}),
+    innerDstMac: m.mac,
+  }
+  const hop = { netns, kind: 'encap', outIface: link.name, encap, tunnel, netfilter: [] } as const
+  recordHop(ctx, hop, outer)
   ctx.tunnels.push({ vni: vx.id, port: vx.port, frame: inner })
   return sendPacket(ctx, netns, outer)
 }

@@ -13,7 +13,9 @@ import { bridgeIn, bridgeOut } from './bridge.js'
 import { hopPacket, type WalkCtx } from './context.js'
 import { deliver } from './deliver.js'
 import { type Frame, isGroupMac, macs, sameMac } from './frame.js'
+import { ipipEgress } from './ipip.js'
 import { type L3Result, receiveIp, sendFromSocket } from './l3.js'
+import { macvlanEgress, macvlanOwning } from './macvlan.js'
 import { resolveMac } from './neighbour.js'
 import { tunEgress } from './tun.js'
 import type { Hop, Outcome } from './types.js'
@@ -49,6 +51,7 @@ export function afterIp(
   const b = { ...base, netfilter: r.lines }
   if (r.kind === 'dropped') {
     recordHop(ctx, b, pkt)
+    if (r.answer) ctx.answer = { netns, ...r.answer }
     return dropped(netns, r.where, r.reason)
   }
   if (r.kind === 'local') {
@@ -75,7 +78,12 @@ export function ipIn(
   f: Frame,
   physIn?: string,
 ): Outcome {
-  const pkt = withPacket(f.pkt, { inIface: iface, ...(physIn === undefined ? {} : { physIn }) })
+  // Whatever arrives here came from another namespace or out of a tunnel: mark 0.
+  const pkt = withPacket(f.pkt, {
+    inIface: iface,
+    mark: 0,
+    ...(physIn === undefined ? {} : { physIn }),
+  })
   const r = receiveIp(ctx, netns, pkt)
   const base: HopBase = {
     netns,
@@ -89,10 +97,15 @@ export function ipIn(
 }
 
 /** A frame arrives on `iface` of `netns` (from a veth peer or a bridge port). */
-export function receiveFrame(ctx: WalkCtx, netns: string, iface: string, f: Frame): Outcome {
+export function receiveFrame(ctx: WalkCtx, netns: string, iface: string, wire: Frame): Outcome {
   ctx.tick(`${netns} ${iface}`)
   const link = ctx.link(netns, iface)
   if (!link?.up) return dropped(netns, iface, `${iface} is missing or down`)
+  // Crossing into another namespace scrubs skb->mark (__dev_forward_skb → skb_scrub_packet).
+  const f = wire.pkt.mark === 0 ? wire : { ...wire, pkt: withPacket(wire.pkt, { mark: 0 }) }
+  // A macvlan parent's rx_handler hands a frame for a child's MAC to that child.
+  const child = macvlanOwning(ctx, netns, iface, f.dstMac)
+  if (child) return receiveFrame(ctx, child.netns, child.iface, f)
   if (link.master !== undefined) return bridgeIn(ctx, netns, link.master, iface, f)
   if (f.dstMac === undefined || sameMac(f.dstMac, link.mac) || isGroupMac(f.dstMac))
     return ipIn(ctx, netns, iface, f)
@@ -146,6 +159,8 @@ export function egress(
   }
   if (link.kind === 'vxlan') return vxlanEgress(ctx, netns, link, pkt, rb, route.via ?? pkt.dst)
   if (link.kind === 'tun' && link.tun?.mode !== 'tap') return tunEgress(ctx, netns, link, pkt, rb)
+  if (link.kind === 'ipip') return ipipEgress(ctx, netns, link, pkt, rb, route.via)
+  if (link.kind === 'macvlan') return macvlanEgress(ctx, netns, link, pkt, rb, route.via ?? pkt.dst)
   if (link.kind !== 'veth' && link.kind !== 'bridge' && link.kind !== 'ether') {
     recordHop(ctx, rb, pkt)
     return dropped(netns, dev, `sending by a ${link.kind} device is not modelled by the walk yet`)

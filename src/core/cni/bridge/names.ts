@@ -7,6 +7,7 @@
  */
 import { sha256Hex } from '../../cluster/names.js'
 import { objectKey, type Pod } from '../../kube/model.js'
+import { podsOnNode } from '../../kube/pods-by-node.js'
 import type { CniContext } from '../types.js'
 import { sha512Hex } from './sha512.js'
 
@@ -39,9 +40,7 @@ export function hostVethName(ctx: CniContext, node: string, pod: Pod): string {
   }
   let names = perNode.get(node)
   if (names === undefined) {
-    names = drawNames(
-      ctx.cluster.pods.filter((p) => p.spec.nodeName === node && p.spec.hostNetwork !== true),
-    )
+    names = drawNames(podsOnNode(ctx.cluster, node).filter((p) => p.spec.hostNetwork !== true))
     perNode.set(node, names)
   }
   return names.get(objectKey(pod)) ?? vethFor(objectKey(pod), 0)

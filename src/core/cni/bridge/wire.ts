@@ -23,6 +23,7 @@ import {
 import { bridgeMac, deterministicMac } from '../../cluster/names.js'
 import { hasSandbox } from '../../cluster/pods.js'
 import { objectKey, type Pod } from '../../kube/model.js'
+import { podsOnNode } from '../../kube/pods-by-node.js'
 import { netnsName } from '../../model/cluster-state.js'
 import { type Route, TABLE_MAIN } from '../../model/netns.js'
 import { parseIPv4 } from '../../net/ip.js'
@@ -69,12 +70,8 @@ function mtuOf(conf: BridgeConf): number {
 /** The node's part: the bridge, and with isGateway its address and forwarding. */
 export function bridgeNode(ctx: CniContext, conf: BridgeConf, node: NodeUnderlay): NetnsFragment {
   const name = node.node.metadata.name
-  const pods = ctx.cluster.pods.filter(
-    (p) =>
-      p.spec.nodeName === name &&
-      p.spec.hostNetwork !== true &&
-      hasSandbox(p) &&
-      podIPv4(p) !== undefined,
+  const pods = podsOnNode(ctx.cluster, name).filter(
+    (p) => p.spec.hostNetwork !== true && hasSandbox(p) && podIPv4(p) !== undefined,
   )
   const subnet = pods.length > 0 ? bridgeSubnet(ctx, conf, node) : undefined
   if (subnet === undefined) return {}

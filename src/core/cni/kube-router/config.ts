@@ -33,7 +33,7 @@ function optionReports(o: KubeRouterOptions): string[] {
     )
   if (o.runServiceProxy)
     out.push(
-      'kube-router --run-service-proxy: IPVS virtual servers, the KUBE-ROUTER-SERVICES firewall and the proxy ipsets are not modelled (kube-dummy-if, its addresses, the masquerade rules and sysctls are)',
+      'kube-router --run-service-proxy: the KUBE-ROUTER-SERVICES firewall, the proxy ipsets and the hairpin rules are not modelled (kube-dummy-if, its addresses, the IPVS services, the masquerade rules and sysctls are)',
     )
   if (o.enableIpv6)
     out.push('kube-router --enable-ipv6: IPv6 is not modelled; only IPv4 is rendered')

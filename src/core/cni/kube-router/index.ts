@@ -23,6 +23,7 @@ import { bridgeLinks, gatewayAddresses, vethMtu } from './bridge.js'
 import { type KubeRouterConfig, readKubeRouterConfig } from './config.js'
 import { kubeRouterIpsets } from './ipsets.js'
 import { kubeRouterIptables } from './iptables.js'
+import { kubeRouterIpvs } from './ipvs-services.js'
 import { KUBE_DUMMY_IF } from './names.js'
 import { type NodeView, nodeView } from './node-view.js'
 import { peerState } from './peers.js'
@@ -95,8 +96,21 @@ function buildLayout(ctx: CniContext, m: Model, u: NodeUnderlay): NodeLayout {
   const netns = netnsName.node(view.name)
   const pods = cfg.options.enableCni ? podPlans(ctx, view) : []
   const bridges = bridgeLinks(cfg, u, netns, pods, FIRST_INDEX)
+  const { services, endpointSlices } = ctx.cluster
+  const ipvs = cfg.options.runServiceProxy
+    ? kubeRouterIpvs(services, endpointSlices, view.name, view.bestIPv4)
+    : { services: [], externalIPs: [], dsr: [] }
+  if (ipvs.dsr.length > 0)
+    ctx.unsupported(
+      'kube-router DSR (kube-router.io/service.dsr: tunnel): the firewall-mark IPVS services are rendered; the mangle FWMARK rules, the policy routing to the director and the IPIP tunnel in the pods are not',
+    )
   const vips = cfg.options.runServiceProxy
-    ? dummyAddresses(cfg, ctx.cluster.services, ctx.cluster.endpointSlices, view.name)
+    ? [
+        ...new Set([
+          ...dummyAddresses(cfg, services, endpointSlices, view.name),
+          ...ipvs.externalIPs,
+        ]),
+      ]
     : []
   const proxy = proxyState(
     vips,
@@ -115,6 +129,7 @@ function buildLayout(ctx: CniContext, m: Model, u: NodeUnderlay): NodeLayout {
     sysctls: sysctls(cfg, pods),
     ipsets: cfg.options.runRouter ? kubeRouterIpsets(m.views) : [],
     ...(iptables === '' ? {} : { iptablesRestore: { ipv4: iptables } }),
+    ...(ipvs.services.length === 0 ? {} : { ipvs: ipvs.services }),
   }
   const podIndex = new Map(pods.map((p, i) => [p.pod, FIRST_INDEX + links.length + i]))
   return { fragment, podIndex, mtu: vethMtu(cfg, u) }

@@ -12,6 +12,7 @@
 
 import { deterministicMac } from '../../cluster/names.js'
 import type { Pod } from '../../kube/model.js'
+import { podsOnNode } from '../../kube/pods-by-node.js'
 import { netnsName } from '../../model/cluster-state.js'
 import { type Cidr, cidrContains, formatIPv4, parseAddr, parseCidr } from '../../net/ip.js'
 import { hostVethName } from '../bridge/names.js'
@@ -89,8 +90,8 @@ function live(p: Pod): boolean {
 
 /** The pods the bridge plugin wires on a node, in input order. */
 export function podPlans(ctx: CniContext, node: NodeView): PodPlan[] {
-  return ctx.cluster.pods
-    .filter((p) => p.spec.nodeName === node.name && p.spec.hostNetwork !== true && live(p))
+  return podsOnNode(ctx.cluster, node.name)
+    .filter((p) => p.spec.hostNetwork !== true && live(p))
     .map((p) => planPod(ctx, node, p))
     .filter(isPlan)
 }

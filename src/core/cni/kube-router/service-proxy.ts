@@ -37,7 +37,7 @@ export const PROXY_SYSCTLS: Readonly<Record<string, string>> = {
   'net.ipv4.conf.all.arp_announce': '2',
 }
 
-function proxiedByKubeRouter(svc: Service): boolean {
+export function proxiedByKubeRouter(svc: Service): boolean {
   const labels = svc.metadata.labels ?? {}
   const proxy = labels['service.kubernetes.io/service-proxy-name']
   if (proxy !== undefined && proxy !== 'kube-router') return false

@@ -18,6 +18,7 @@
 import { contains4, formatPrefix4, type Prefix4 } from '../../cluster/ipv4.js'
 import { deterministicMac } from '../../cluster/names.js'
 import { objectKey, type Pod } from '../../kube/model.js'
+import { podsOnNode } from '../../kube/pods-by-node.js'
 import { netnsName } from '../../model/cluster-state.js'
 import { type Address, type Link, type Route, TABLE_MAIN } from '../../model/netns.js'
 import { parseIPv4 } from '../../net/ip.js'
@@ -47,9 +48,8 @@ function inSubnet(p: Prefix4, ip: string): boolean {
 
 /** Pods bound to the node that the network wires (not hostNetwork, not finished, addressed). */
 export function wiredPods(ctx: CniContext, net: UnderlayNetwork, node: string): Pod[] {
-  return ctx.cluster.pods.filter(
+  return podsOnNode(ctx.cluster, node).filter(
     (p) =>
-      p.spec.nodeName === node &&
       p.spec.hostNetwork !== true &&
       p.status?.phase !== 'Succeeded' &&
       p.status?.phase !== 'Failed' &&

@@ -41,24 +41,52 @@ function toleratesUnschedulable(spec: PodSpec): boolean {
   return (spec.tolerations ?? []).some((t) => tolerates(t, taint))
 }
 
+/**
+ * The nodes `spec` fits, best first when loads are equal: PreferNoSchedule taints tolerated
+ * first, then by node name. Filtering and this order depend only on the pod's placement
+ * constraints, so they are computed once per distinct constraint set, not once per pod.
+ */
+function rankCandidates(spec: PodSpec, nodes: readonly Node[]): RankedNode[] {
+  const ranked = nodes
+    .filter((n) => fits(spec, n))
+    .map((node) => ({
+      node,
+      name: node.metadata.name,
+      pref: untolerated(spec, node, ['PreferNoSchedule']).length === 0 ? 0 : 1,
+    }))
+  return ranked.sort((a, b) => a.pref - b.pref || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+}
+
+interface RankedNode {
+  readonly node: Node
+  readonly name: string
+  readonly pref: number
+}
+
+/** The first of `ranked` with the lowest (preference, pod count): the scoring's winner. */
+function leastLoaded(
+  ranked: readonly RankedNode[],
+  load: ReadonlyMap<string, number>,
+): Node | undefined {
+  let best: RankedNode | undefined
+  let bestLoad = 0
+  for (const r of ranked) {
+    const l = load.get(r.name) ?? 0
+    if (best === undefined || r.pref < best.pref || (r.pref === best.pref && l < bestLoad)) {
+      best = r
+      bestLoad = l
+    }
+  }
+  return best?.node
+}
+
 /** The best node for `spec` given the current pod count per node, or undefined. */
 export function pickNode(
   spec: PodSpec,
   nodes: readonly Node[],
   load: ReadonlyMap<string, number>,
 ): Node | undefined {
-  const candidates = nodes.filter((n) => fits(spec, n))
-  const score = (n: Node) => [
-    untolerated(spec, n, ['PreferNoSchedule']).length === 0 ? 0 : 1,
-    load.get(n.metadata.name) ?? 0,
-  ]
-  return candidates.sort((a, b) => {
-    const [pa = 0, la = 0] = score(a)
-    const [pb = 0, lb = 0] = score(b)
-    if (pa !== pb) return pa - pb
-    if (la !== lb) return la - lb
-    return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0
-  })[0]
+  return leastLoaded(rankCandidates(spec, nodes), load)
 }
 
 /** Bind every unbound pod; a pod no node fits stays Pending, with a warning. */
@@ -67,10 +95,20 @@ export function schedulePods(draft: ClusterDraft): ClusterDraft {
   for (const p of draft.pods)
     if (p.spec.nodeName !== undefined)
       load.set(p.spec.nodeName, (load.get(p.spec.nodeName) ?? 0) + 1)
+  const ranks = new Map<string, RankedNode[]>()
+  const rankedFor = (spec: PodSpec) => {
+    const key = JSON.stringify([spec.nodeSelector ?? null, spec.tolerations ?? null])
+    let r = ranks.get(key)
+    if (r === undefined) {
+      r = rankCandidates(spec, draft.nodes)
+      ranks.set(key, r)
+    }
+    return r
+  }
   const warnings: Warning[] = []
   const pods = draft.pods.map((pod): Pod => {
     if (pod.spec.nodeName !== undefined || isFinished(pod)) return pod
-    const node = pickNode(pod.spec, draft.nodes, load)
+    const node = leastLoaded(rankedFor(pod.spec), load)
     if (node === undefined) {
       warnings.push(unschedulable(draft, pod))
       return pod

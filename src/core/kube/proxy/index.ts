@@ -9,16 +9,23 @@
  * const out = renderKubeProxy(cluster, proxyNodeContext(cluster))
  * out.iptables?.ipv4?.payload // '*filter\n:KUBE-NODEPORTS - [0:0]\n…'
  */
-import { KpathError } from '../../errors.js'
 import type { Cluster, IPFamily } from '../model.js'
 import type { ProxyNodeContext } from './context.js'
 import { type IptablesRender, renderIptables } from './iptables/index.js'
+import {
+  type IpvsFamilyRender,
+  type IpvsNodeRender,
+  ipvsNode,
+  ipvsOptions,
+  renderIpvsFamily,
+} from './ipvs/index.js'
 import { type NftRender, renderNftables } from './nftables/index.js'
 import { iptablesOptions, nftOptions, planFamily } from './proxier.js'
 
 export type { ProxyNodeContext } from './context.js'
 export { proxyNodeContext } from './context.js'
 export type { IptablesRender } from './iptables/index.js'
+export type { IpvsFamilyRender, IpvsNodeRender } from './ipvs/index.js'
 export type { NftRender } from './nftables/index.js'
 
 export interface PerFamily<T> {
@@ -27,8 +34,14 @@ export interface PerFamily<T> {
 }
 
 export interface KubeProxyRender {
-  readonly mode: 'iptables' | 'nftables'
+  readonly mode: 'iptables' | 'nftables' | 'ipvs'
+  /** iptables mode; in ipvs mode the IPVS proxier's own payload and node view per family. */
   readonly iptables?: PerFamily<IptablesRender>
+  /** ipvs mode: per family and for the node (kube-ipvs0, IPVS services, ipsets, sysctls). */
+  readonly ipvs?: {
+    readonly families: PerFamily<IpvsFamilyRender>
+    readonly node: IpvsNodeRender
+  }
   /** `nft list table ip|ip6 kube-proxy` text per family. */
   readonly nftables?: PerFamily<string>
   /** The nftables tables in full (model and an `nft -f` script), per family. */
@@ -52,10 +65,7 @@ export function renderKubeProxy(cluster: Cluster, node: ProxyNodeContext): KubeP
     if (!warnings.includes(m)) warnings.push(m)
   }
   const mode = cluster.kubeProxy.mode
-  if (mode === 'ipvs')
-    throw new KpathError('KPATH_UNSUPPORTED', 'kube-proxy mode ipvs is not rendered', {
-      hint: 'use mode iptables or nftables in the KubeProxyConfiguration',
-    })
+  if (mode === 'ipvs') return renderIpvs(cluster, node, warnings, warn)
   if (mode === 'iptables') {
     const iptables = perFamily(node.families, (family) => {
       const fp = planFamily(cluster, node, family, warn)
@@ -71,4 +81,27 @@ export function renderKubeProxy(cluster: Cluster, node: ProxyNodeContext): KubeP
   if (nftablesDetail.ipv4) nftables.ipv4 = nftablesDetail.ipv4.listing
   if (nftablesDetail.ipv6) nftables.ipv6 = nftablesDetail.ipv6.listing
   return { mode, nftables, nftablesDetail, warnings }
+}
+
+/**
+ * kube-proxy's IPVS mode. Terminating TCP endpoints are shown draining at weight 0 (see
+ * ipvs/README.md). The IPv4 proxier syncs before the IPv6 one (the meta-proxier's order).
+ */
+function renderIpvs(
+  cluster: Cluster,
+  node: ProxyNodeContext,
+  warnings: string[],
+  warn: (m: string) => void,
+): KubeProxyRender {
+  const families = perFamily(node.families, (family) => {
+    const fp = planFamily(cluster, node, family, warn)
+    return renderIpvsFamily(fp.plans, ipvsOptions(cluster, node, family, true))
+  })
+  const list = [families.ipv4, families.ipv6].filter((f) => f !== undefined)
+  return {
+    mode: 'ipvs',
+    iptables: families,
+    ipvs: { families, node: ipvsNode(list, cluster.kubeProxy) },
+    warnings,
+  }
 }

@@ -416,7 +416,7 @@ ${KUBE}`
 :FORWARD ACCEPT [0:0]
 :OUTPUT ACCEPT [0:0]
 -A FORWARD -d 10.0.0.1/32 -j ACCEPT
--A FORWARD -m ipvs --vaddr 10.96.0.1/32 -j ACCEPT
+-A FORWARD -m cgroup --cgroup 1 -j ACCEPT
 COMMIT
 `
     const rt = createRuntime({ ruleset: rs(text) })

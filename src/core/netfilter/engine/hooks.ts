@@ -5,9 +5,9 @@
  *
  * ```
  * PREROUTING  raw(-300) · conntrack in(-200) · mangle(-150) · nat DNAT(-100)
- * INPUT       mangle · filter · security · nat SNAT(100) · confirm
- * FORWARD     mangle · filter · security
- * OUTPUT      raw · conntrack in · mangle · nat DNAT · filter · security
+ * INPUT       mangle · filter · security · IPVS out(98) · IPVS in(99) · nat SNAT(100) · confirm
+ * FORWARD     mangle · filter · security · IPVS out(100)
+ * OUTPUT      raw · conntrack in · mangle · nat DNAT · IPVS out(-99) · IPVS in(-98) · filter · security
  * POSTROUTING mangle · nat SNAT(100) · confirm
  * ```
  *
@@ -21,6 +21,7 @@
 import { natPacket, nullBinding } from '../../conntrack/index.js'
 import { endpointText as endpoint } from '../../net/endpoint.js'
 import type { TableName } from '../rule.js'
+import { ipvsIn, ipvsOut } from './ipvs-hook.js'
 import { type HookStep, runNatChains, withNftChains } from './nft/hook.js'
 import type { PacketState } from './state.js'
 import type { Hook, HookTable, Verdict } from './types.js'
@@ -32,6 +33,11 @@ const ACCEPT: Verdict = { kind: 'accept' }
 export interface HookOutcome {
   readonly verdict: Verdict
   readonly table?: HookTable
+  /**
+   * IPVS took the packet (NF_STOLEN): the rest of this hook does not run; the packet goes out
+   * again through OUTPUT and POSTROUTING by `outIface` (ipvs-hook.ts ipvsResend).
+   */
+  readonly stolen?: { readonly outIface: string }
 }
 
 function walk(s: PacketState, table: TableName, hook: Hook): Verdict {
@@ -88,6 +94,7 @@ function run(s: PacketState, hook: Hook, steps: readonly HookStep[]): HookOutcom
   for (const [, step] of withNftChains(s, hook, steps)) {
     const r = typeof step === 'string' ? { verdict: walk(s, step, hook), table: step } : step()
     const o: HookOutcome = 'verdict' in r ? r : { verdict: r }
+    if (o.stolen) return o
     if (o.verdict.kind !== 'accept') return { verdict: o.verdict, table: o.table ?? 'nat' }
   }
   return { verdict: ACCEPT }
@@ -116,6 +123,12 @@ const NAT_DST = -100
 const FILTER = 0
 const SECURITY = 50
 const NAT_SRC = 100
+/** ip_vs_ops4: out (reply) and in (request) hooks next to the NAT priorities. */
+const IPVS_OUT_INPUT = NAT_SRC - 2
+const IPVS_IN_INPUT = NAT_SRC - 1
+const IPVS_OUT_OUTPUT = NAT_DST + 1
+const IPVS_IN_OUTPUT = NAT_DST + 2
+const IPVS_OUT_FORWARD = 100
 const CONFIRM = 2 ** 31 - 1
 
 export function prerouting(s: PacketState, skipConntrack = false): HookOutcome {
@@ -138,6 +151,8 @@ export function input(s: PacketState): HookOutcome {
     [MANGLE, 'mangle'],
     [FILTER, 'filter'],
     [SECURITY, 'security'],
+    [IPVS_OUT_INPUT, () => ipvsOut(s)],
+    [IPVS_IN_INPUT, () => ipvsIn(s)],
     [NAT_SRC, () => natHook(s, 'INPUT', 'src')],
     [CONFIRM, () => confirm(s)],
   ])
@@ -148,21 +163,25 @@ export function forward(s: PacketState): HookOutcome {
     [MANGLE, 'mangle'],
     [FILTER, 'filter'],
     [SECURITY, 'security'],
+    [IPVS_OUT_FORWARD, () => ipvsOut(s)],
   ])
 }
 
-export function output(s: PacketState): HookOutcome {
+/** `skipConntrack`: the packet already carries its entry (IPVS resending it through OUTPUT). */
+export function output(s: PacketState, skipConntrack = false): HookOutcome {
   return run(s, 'OUTPUT', [
     [RAW, 'raw'],
     [
       CONNTRACK,
       () => {
-        conntrackIn(s, 'OUTPUT')
+        if (!skipConntrack) conntrackIn(s, 'OUTPUT')
         return ACCEPT
       },
     ],
     [MANGLE, 'mangle'],
     [NAT_DST, () => natHook(s, 'OUTPUT', 'dst')],
+    [IPVS_OUT_OUTPUT, () => ipvsOut(s)],
+    [IPVS_IN_OUTPUT, () => ipvsIn(s)],
     [FILTER, 'filter'],
     [SECURITY, 'security'],
   ])

@@ -8,6 +8,8 @@ import { type ConntrackConfig, ConntrackTable } from '../../conntrack/index.js'
 import type { ConntrackEntry } from '../../conntrack/model.js'
 import { createIpSetDb } from '../../ipset/index.js'
 import type { IpSet } from '../../ipset/model.js'
+import type { IpvsState } from '../../ipvs/model.js'
+import { IpvsTable, ipvsConfig } from '../../ipvs/table.js'
 import type { NftRuleset } from '../nft/model.js'
 import type { Ruleset } from '../rule.js'
 import { compileRuleset } from './compile.js'
@@ -45,6 +47,9 @@ export interface RuntimeInput {
   readonly now?: number
   /** Index long chains (default true). */
   readonly index?: boolean
+  /** IPVS services and connections, and the sysctls (`net.ipv4.vs.*`) its packet path reads. */
+  readonly ipvs?: IpvsState
+  readonly sysctls?: Readonly<Record<string, string>>
 }
 
 /** Compile a namespace's netfilter state into a runtime ready to walk packets. */
@@ -60,5 +65,6 @@ export function createRuntime(input: RuntimeInput): NetfilterRuntime {
     undefined,
     now,
     input.nft ? new NftState(compileNft(input.nft), now) : undefined,
+    input.ipvs ? IpvsTable.from(input.ipvs, ipvsConfig(input.sysctls)) : undefined,
   )
 }

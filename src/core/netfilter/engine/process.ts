@@ -9,6 +9,7 @@ import { type Packet, withPacket } from '../../model/packet.js'
 import { endpointText as endpoint } from '../../net/endpoint.js'
 import type { Chooser } from './chooser.js'
 import { forward, type HookOutcome, input, output, postrouting, prerouting } from './hooks.js'
+import { ipvsResend } from './ipvs-hook.js'
 import type { NetfilterRuntime } from './runtime.js'
 import type { PacketState } from './state.js'
 import type { Hook, NetfilterEnv, PacketResult, RouteDecision, StartHook } from './types.js'
@@ -71,6 +72,20 @@ function step(s: PacketState, hooks: Hook[], fn: (s: PacketState) => HookOutcome
   return o
 }
 
+/** IPVS stole the packet at INPUT or OUTPUT: it leaves by OUTPUT and POSTROUTING again. */
+function ipvsSent(
+  s: PacketState,
+  packetIn: Packet,
+  hooks: Hook[],
+  stolen: { readonly outIface: string },
+  disposition: 'forward' | 'output',
+): PacketResult {
+  const o = ipvsResend(s, stolen, (h) =>
+    step(s, hooks, h === 'OUTPUT' ? (x) => output(x, true) : postrouting),
+  )
+  return finish(s, packetIn, hooks, o, disposition)
+}
+
 function fromWire(s: PacketState, packetIn: Packet, hooks: Hook[]): PacketResult {
   let o = step(s, hooks, prerouting)
   if (o.verdict.kind !== 'accept') return finish(s, packetIn, hooks, o, 'dropped')
@@ -80,7 +95,13 @@ function fromWire(s: PacketState, packetIn: Packet, hooks: Hook[]): PacketResult
     return finish(s, packetIn, hooks, { verdict: { kind: 'drop' } }, 'dropped')
   if (r.kind === 'local') {
     o = step(s, hooks, input)
+    if (o.stolen) return ipvsSent(s, packetIn, hooks, o.stolen, 'forward')
     return finish(s, packetIn, hooks, o, 'local')
+  }
+  // ip_forward: a TTL of 1 or less is not forwarded (ICMP time exceeded instead), before FORWARD.
+  if (s.pkt.ttl <= 1) {
+    s.events.push({ kind: 'route', text: `ip_forward: ttl ${s.pkt.ttl}: TTL exceeded, dropped` })
+    return finish(s, packetIn, hooks, { verdict: { kind: 'drop' } }, 'dropped')
   }
   // ip_forward decrements the TTL before the FORWARD hook runs.
   s.pkt = withPacket(s.pkt, { ttl: s.pkt.ttl - 1, outIface: r.outIface })
@@ -98,6 +119,7 @@ function fromSocket(s: PacketState, packetIn: Packet, hooks: Hook[]): PacketResu
   s.pkt = withPacket(s.pkt, { outIface: r.kind === 'forward' ? r.outIface : 'lo' })
   const before = s.pkt.dst
   let o = step(s, hooks, output)
+  if (o.stolen) return ipvsSent(s, packetIn, hooks, o.stolen, 'output')
   if (o.verdict.kind !== 'accept') return finish(s, packetIn, hooks, o, 'dropped')
   if (s.pkt.dst !== before) {
     // ip_route_me_harder: a DNAT in OUTPUT re-routes the packet.
@@ -117,6 +139,7 @@ function fromSocket(s: PacketState, packetIn: Packet, hooks: Hook[]): PacketResu
   if (o.verdict.kind !== 'accept') return finish(s, packetIn, hooks, o, 'dropped')
   s.pkt = withPacket(s.pkt, { outIface: undefined })
   o = step(s, hooks, input)
+  if (o.stolen) return ipvsSent(s, packetIn, hooks, o.stolen, 'output')
   return finish(s, packetIn, hooks, o, 'local')
 }
 

@@ -6,6 +6,7 @@
  */
 import type { ConntrackTable } from '../../conntrack/index.js'
 import type { IpSetDb } from '../../ipset/index.js'
+import type { IpvsTable } from '../../ipvs/table.js'
 import type { Counters } from '../rule.js'
 import type { CompiledRuleset } from './compiled.js'
 import type { NftState } from './nft/state.js'
@@ -33,6 +34,8 @@ export class NetfilterRuntime {
     public now = 0,
     /** The namespace's nftables ruleset and its dynamic state (sets, numgen), if it has one. */
     public nft: NftState | undefined = undefined,
+    /** The namespace's IPVS services and connection table, if it runs IPVS. */
+    public ipvs: IpvsTable | undefined = undefined,
   ) {}
 
   fork(): NetfilterRuntime {
@@ -48,6 +51,7 @@ export class NetfilterRuntime {
       new Map([...this.nfacct].map(([k, c]) => [k, { ...c }])),
       this.now,
       this.nft?.fork(),
+      this.ipvs?.clone(),
     )
   }
 

@@ -28,4 +28,6 @@ export interface PacketState {
   rule: CompiledRule | undefined
   /** A MASQUERADE target bound the source. */
   masquerade: boolean
+  /** skb->ipvs_property: IPVS handled this packet (request sent on, or reply un-NATed). */
+  ipvsProperty?: boolean
 }

@@ -26,7 +26,8 @@ export const HOOK_TABLES: Readonly<Record<Hook, readonly TableName[]>> = {
 export type NftChainLabel = `${'ip' | 'ip6' | 'inet' | 'arp' | 'bridge' | 'netdev'} ${string}`
 
 /** Where a hook's verdict came from: an iptables table, or an nft base chain. */
-export type HookTable = TableName | NftChainLabel
+/** `ipvs`: IPVS itself dropped the packet (no real server, no route to it). */
+export type HookTable = TableName | NftChainLabel | 'ipvs'
 
 /** How a table walk ended. `reject` carries the packet the REJECT target sends back. */
 export type Verdict =
@@ -88,6 +89,8 @@ export type TraceEvent =
   | { readonly kind: 'route'; readonly text: string }
   | { readonly kind: 'log'; readonly text: string }
   | { readonly kind: 'branch'; readonly text: string; readonly probability: number }
+  /** An IPVS step: service matched, real server chosen, connection entry, reply un-NATed. */
+  | { readonly kind: 'ipvs'; readonly hook: Hook; readonly text: string }
   | {
       readonly kind: 'verdict'
       readonly hook: Hook

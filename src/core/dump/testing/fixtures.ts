@@ -1,0 +1,35 @@
+/**
+ * @module core/dump/testing/fixtures
+ * Test support: the captured dumps under testdata/ (scripts/capture-dumps.ts), read as the CLI
+ * reads a dump folder, and the example each was built from.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { type ParsedDump, parseDump } from '../read.js'
+
+export const TESTDATA = new URL('../testdata/', import.meta.url).pathname
+
+/** The captured cases: fixture folder → the example it was built from. */
+export const DUMP_CASES = [
+  { name: 'flannel-vxlan', example: 'examples/clusters/flannel-vxlan.yaml' },
+  { name: 'kube-router', example: 'examples/seeds/001-kube-router.yaml' },
+  { name: 'flannel-udp', example: 'examples/seeds/003-flannel-udp-rp-filter.yaml' },
+  { name: 'calico', example: 'examples/seeds/004-calico-native.yaml' },
+] as const
+
+export function dumpFiles(dir: string): Map<string, string> {
+  return new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]))
+}
+
+/** The node folders of a case, in name order. */
+export function nodeDirs(caseName: string): string[] {
+  const base = join(TESTDATA, caseName)
+  return readdirSync(base)
+    .map((d) => join(base, d))
+    .filter((d) => statSync(d).isDirectory())
+    .sort()
+}
+
+export function caseDumps(caseName: string): ParsedDump[] {
+  return nodeDirs(caseName).map((d) => parseDump(dumpFiles(d), d))
+}
