@@ -51,4 +51,18 @@ describe('resolveRef', () => {
     expect(() => resolveRef(w, 'pod/a/b/c')).toThrow(/cannot read the reference/)
     expect(() => resolveRef(w, '10.0.0.300')).toThrow(/cannot read the reference/)
   })
+
+  it('a hint names at most 12 of many pods, and says how many more exist', () => {
+    const big = loadCluster([{ file: 'c.yaml', text: clusterYaml({ nodes: 2, podsPerNode: 10 }) }])
+    const bw = { cluster: big, state: assembleCluster(big) }
+    let err: unknown
+    try {
+      resolveRef(bw, 'pod/nope')
+    } catch (e) {
+      err = e
+    }
+    const hint = String((err as { hint?: string }).hint)
+    expect(hint.match(/pod\/default\//g)).toHaveLength(12)
+    expect(hint).toContain(`… and ${big.pods.length - 12} more`)
+  })
 })

@@ -32,8 +32,13 @@ export interface RefWorld {
   readonly state: AssembledCluster
 }
 
+/** At most this many known names in a hint: a big cluster has tens of thousands of pods. */
+const HINT_NAMES = 12
+
 function badRef(ref: string, what: string, known: readonly string[]): KpathError {
-  const list = known.length > 0 ? known.join(', ') : '(none)'
+  const shown = known.slice(0, HINT_NAMES).join(', ')
+  const more = known.length > HINT_NAMES ? ` … and ${known.length - HINT_NAMES} more` : ''
+  const list = known.length > 0 ? `${shown}${more}` : '(none)'
   return new KpathError('KPATH_INVALID_ARGUMENT', `${ref}: ${what}`, {
     hint: `known: ${list}`,
   })
