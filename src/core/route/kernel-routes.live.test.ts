@@ -117,6 +117,23 @@ async function kernel(ns: string): Promise<string[]> {
   return lines(out)
 }
 
+/**
+ * Addresses and routes once IPv6 autoconfiguration has settled: link-local addresses appear
+ * (and their routes with them) asynchronously after a link comes up, later on a loaded machine,
+ * so read until no address is tentative and two readings agree.
+ */
+async function settled(ns: string) {
+  for (let i = 0; ; i++) {
+    const dump = await kernelAddresses(ns)
+    const routes = await kernel(ns)
+    const again = await kernelAddresses(ns)
+    const tentative = again.some((d) => d.addr_info.some((a) => a.tentative === true))
+    if ((!tentative && JSON.stringify(dump) === JSON.stringify(again)) || i === 60)
+      return { dump: again, routes }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
 /** Addresses as `ip -j addr` lists them, per device, in kernel order. */
 async function kernelAddresses(ns: string): Promise<
   {
@@ -127,6 +144,7 @@ async function kernelAddresses(ns: string): Promise<
       prefixlen: number
       scope: string
       secondary?: boolean
+      tentative?: boolean
     }[]
   }[]
 > {
@@ -185,7 +203,7 @@ describe.skipIf(why !== undefined)(
         if ('reason' in c) throw new Error(c.reason)
         made.push(c.ns)
         const built = await buildState(execer, c.ns.name, withIpv6(randomState(seed), seed))
-        const dump = await kernelAddresses(c.ns.name)
+        const { dump, routes } = await settled(c.ns.name)
         // Add the link-local addresses the kernel generated from the MACs.
         const linkLocal: Address[] = dump.flatMap((d) =>
           d.addr_info
@@ -202,7 +220,7 @@ describe.skipIf(why !== undefined)(
           ...built.state,
           addresses: [...built.state.addresses, ...linkLocal],
         })
-        expect(mine(state.routes), `seed ${seed}`).toEqual(await kernel(c.ns.name))
+        expect(mine(state.routes), `seed ${seed}`).toEqual(routes)
         // IPv4 address order and secondary flags.
         const order = compileAddresses(state.addresses, 4)
         for (const d of dump) {
