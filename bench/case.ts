@@ -75,6 +75,20 @@ export interface BenchResult {
   readonly ratio?: number
   /** Extra figures to record (runs, peak RSS, …), already formatted. */
   readonly details?: Readonly<Record<string, string>>
+  /**
+   * Further figures the target bounds besides `value` (a benchmark whose acceptance names
+   * several, e.g. a time, a peak memory and a second time). Any one above its `max` is MISSED.
+   */
+  readonly bounds?: readonly Bound[]
+}
+
+/** One more bounded figure of a result, in its unit. */
+export interface Bound {
+  /** What it is, e.g. `peak RSS`. */
+  readonly label: string
+  readonly value: number
+  readonly max: number
+  readonly unit: string
 }
 
 export interface Benchmark {
@@ -94,6 +108,7 @@ export type Verdict = 'MET' | 'MISSED' | 'NO REFERENCE'
 /** MET when every bound of the target holds; NO REFERENCE when a ratio bound has no ratio. */
 export function judge(target: Target, result: BenchResult): Verdict {
   if (target.maxValue !== undefined && result.value > target.maxValue) return 'MISSED'
+  if (result.bounds?.some((b) => b.value > b.max)) return 'MISSED'
   if (target.maxRatio === undefined) return 'MET'
   if (result.ratio === undefined) return 'NO REFERENCE'
   return result.ratio <= target.maxRatio ? 'MET' : 'MISSED'

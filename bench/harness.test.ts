@@ -28,6 +28,13 @@ describe('judge', () => {
     expect(judge(both, { value: 60, unit: 'ms' })).toBe('MISSED')
     expect(judge({ description: '', maxValue: 50 }, { value: 50, unit: 'ms' })).toBe('MET')
   })
+
+  test('every further bound of a result must hold', () => {
+    const target = { description: '', maxValue: 50 }
+    const bound = (value: number) => ({ label: 'peak RSS', value, max: 4096, unit: 'MiB' })
+    expect(judge(target, { value: 10, unit: 'ms', bounds: [bound(4096)] })).toBe('MET')
+    expect(judge(target, { value: 10, unit: 'ms', bounds: [bound(4097)] })).toBe('MISSED')
+  })
 })
 
 test('median of odd and even counts, unsorted input', () => {

@@ -2,9 +2,9 @@
  * Regenerates src/core/dump/testdata/: node dumps written BY `kpath collect`'s script, run inside
  * real namespaces built from kpath examples (one per CNI model). Every namespace of the
  * assembled cluster is built for real (cluster/testing/lab.ts `labPlan`, as the cluster live test
- * does; names `kpath-d7-<pid>-<n>`), each node
- * gets its ipsets (`ipset restore`) and its rules (`iptables-restore`, the machine's default
- * variant, as kube-proxy would), then the collect script runs in the node's namespace with the
+ * does; names `kpath-d7-<pid>-<n>`), each node gets its ipsets (`ipset restore`) and its rules
+ * (`iptables-restore`, the machine's default variant, as kube-proxy would; `nft -f` for
+ * kube-proxy's nftables mode), then the collect script runs in the node's namespace with the
  * node's name as hostname (in a private UTS namespace: `unshare -u`). The namespaces are deleted
  * afterwards. Nothing runs in the root network namespace.
  *
@@ -21,6 +21,7 @@ import { DUMP_CASES } from '../src/core/dump/testing/fixtures.js'
 import { printIpsetSave } from '../src/core/ipset/index.js'
 import { loadCluster } from '../src/core/kube/load/index.js'
 import { printIptablesSave } from '../src/core/netfilter/iptables-save/index.js'
+import { printNftRuleset } from '../src/core/netfilter/nft/index.js'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const OUT = join(ROOT, 'src/core/dump/testdata')
@@ -79,7 +80,8 @@ async function capture(c: (typeof DUMP_CASES)[number], n: number): Promise<void>
       for (const name of nfacctNames(v4 ?? '')) inNs(ns, ['python3', '-c', NFACCT_NEW, name])
       if (v4 !== undefined) inNs(ns, ['iptables-restore'], v4)
       if (s.iptables.ipv6) inNs(ns, ['ip6tables-restore'], printIptablesSave(s.iptables.ipv6))
-      if (s.nftables) throw new Error(`${c.name}: nftables nodes are not captured yet`)
+      // kube-proxy in nftables mode: its tables, as `nft -f` loads them.
+      if (s.nftables) inNs(ns, ['nft', '-f', '-'], printNftRuleset(s.nftables))
       const tmp = mkdtempSync(join(tmpdir(), 'kpath-dump-'))
       const dir = join(tmp, 'dump')
       inNs(ns, [

@@ -36,11 +36,26 @@ def pseudo(src: str, dst: str, proto: int, length: int) -> bytes:
     return socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, proto, length)
 
 
+def tcp_options(p: dict) -> bytes:
+    """Window scale, SACK-permitted and SACK blocks ([[left, right], ...]), NOP-aligned."""
+    opts = b""
+    if "wscale" in p:
+        opts += struct.pack("!BBBB", 1, 3, 3, p["wscale"])
+    if p.get("sackPerm"):
+        opts += struct.pack("!BBBB", 1, 1, 4, 2)
+    if p.get("sack"):
+        blocks = p["sack"]
+        opts += struct.pack("!BBBB", 1, 1, 5, 2 + 8 * len(blocks))
+        opts += b"".join(struct.pack("!II", left, right) for left, right in blocks)
+    return opts
+
+
 def tcp_segment(p: dict) -> bytes:
     flags = sum(TCP_FLAGS[f] for f in p.get("flags", []))
     payload = b"x" * p.get("payload", 0)
+    opts = tcp_options(p)
     head = struct.pack("!HHIIBBHHH", p["sport"], p["dport"], p.get("seq", 0), p.get("ack", 0),
-                       5 << 4, flags, p.get("window", 64240), 0, 0)
+                       (5 + len(opts) // 4) << 4, flags, p.get("window", 64240), 0, 0) + opts
     seg = head + payload
     c = checksum(pseudo(p["src"], p["dst"], 6, len(seg)) + seg)
     return seg[:16] + struct.pack("!H", c) + seg[18:]

@@ -28,6 +28,11 @@ export interface LabPacket {
   readonly seq?: number
   readonly ack?: number
   readonly payload?: number
+  /** TCP window field (default 64240) and options (gen-conntrack-window-fixtures.ts). */
+  readonly window?: number
+  readonly wscale?: number
+  readonly sackPerm?: boolean
+  readonly sack?: readonly (readonly [number, number])[]
   readonly icmpType?: number
   readonly icmpCode?: number
   readonly icmpId?: number

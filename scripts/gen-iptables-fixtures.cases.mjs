@@ -344,7 +344,9 @@ export const CASES = [
   {
     name: 'recent-nfacct-misc',
     family: 4,
-    nfacct: ['acct1', 'with-dash_x'],
+    // a.b needs quotes: libxt_nfacct prints `--nfacct-name ` and xtables_save_string its own
+    // leading space, so every name follows two spaces.
+    nfacct: ['acct1', 'with-dash_x', 'a.b'],
     input: t(
       'filter',
       '-A INPUT -m recent --name KUBE-SEP-X --set',
@@ -355,6 +357,7 @@ export const CASES = [
       '-A INPUT -m recent --set --rsource --rdest',
       '-A INPUT -m nfacct --nfacct-name acct1',
       '-A INPUT -m nfacct --nfacct-name with-dash_x',
+      '-A INPUT -m nfacct --nfacct-name a.b -j DROP',
       '-A FORWARD -m physdev --physdev-in veth0',
       '-A FORWARD -m physdev ! --physdev-out eth+ --physdev-is-bridged',
       '-A FORWARD -m physdev --physdev-is-in ! --physdev-is-out',

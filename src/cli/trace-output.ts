@@ -10,6 +10,7 @@ import { clusterTraceText, outcomeText, whoIs } from '../core/app/cluster-trace-
 import { toJson } from '../core/app/show.js'
 import { traceMermaid } from '../core/app/trace-mermaid.js'
 import { tracePcapng, tsharkDecodeHints } from '../core/app/trace-pcapng.js'
+import { segmentTitle } from '../core/app/trace-tcp.js'
 import { KpathError } from '../core/errors.js'
 import { palette } from './output.js'
 
@@ -22,14 +23,26 @@ export interface TraceOutputOptions {
   readonly quiet: boolean
 }
 
-/** --quiet text: one line per branch, the request's outcome and the reply's. */
+type Branch = ClusterTraceReport['trace']['branches'][number]
+
+/** --quiet: the segments after the handshake (`--segment`): each one not taken, or that all were. */
+function quietSegments(b: Branch, r: ClusterTraceReport): string {
+  const all = b.segments ?? []
+  const failed = all.flatMap((s, i) =>
+    s.outcome.kind === 'delivered' ? [] : [`; ${segmentTitle(s, i)} ${outcomeText(s.outcome, r)}`],
+  )
+  if (failed.length > 0) return failed.join('')
+  return all.length > 0 ? `; all ${all.length} segments after the handshake delivered` : ''
+}
+
+/** --quiet text: one line per branch, the request's outcome, the reply's and the segments'. */
 function quietText(r: ClusterTraceReport): string {
   return r.trace.branches
     .map((b) => {
       const e = b.reply?.error
       const what = e ? `reply (${e.text}, sent by ${whoIs(r, e.netns)})` : 'reply'
       const reply = b.reply ? `; ${what} ${outcomeText(b.reply.outcome, r)}` : ''
-      return `${outcomeText(b.outcome, r)}${reply}\n`
+      return `${outcomeText(b.outcome, r)}${reply}${quietSegments(b, r)}\n`
     })
     .join('')
 }

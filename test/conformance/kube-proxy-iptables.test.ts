@@ -24,7 +24,7 @@ describe('kube-proxy conformance: iptables flows traced through the real hooks',
       const family = c.node.fakeProxier.ipFamily === 'IPv6' ? 6 : 4
       const ruleset = parseIptablesSave(c.dump, { family, file: `${c.slug}/iptables-save.txt` })
       const rt = createRuntime({ ruleset })
-      const env = nodeEnv(c.node)
+      const env = nodeEnv(c.node, true)
       for (const f of c.flows) {
         it(f.name, () => {
           const { packet, start } = flowPacket(c.node, f)

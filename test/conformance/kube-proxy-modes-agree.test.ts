@@ -70,8 +70,8 @@ function compare(c: Planned, f: FlowAddress): Comparison {
   const key = [c.slug, f.name, f.sourceIP, f.destIP, f.destPort, f.protocol].join('\u0000')
   const hit = memo.get(key)
   if (hit) return hit
-  const ipt = traceMode(c.iptables, c.node, f, 'iptables')
-  const nft = traceMode(c.nftables, c.node, f, 'nftables')
+  const ipt = traceMode(c.iptables, c.node, f, 'iptables', c.facts.iptablesLocalhostNodePorts)
+  const nft = traceMode(c.nftables, c.node, f, 'nftables', false)
   let out: Comparison = { ipt, nft }
   if (!sameView(ipt, nft)) {
     const facts = flowFacts(f, c.facts)

@@ -123,6 +123,21 @@ function deliveredUntouched(v: ModeView): boolean {
 }
 
 /**
+ * Every branch was dropped by routing, not by a rule, for `reason`: with route_localnet=0
+ * (nftables mode leaves the kernel's default) a packet received for or from a loopback address
+ * is a martian (ip_route_input_slow), and a loopback source cannot leave by eth0, neither at the
+ * first route lookup nor at the re-route after a DNAT (__mkroute_output: EINVAL).
+ */
+function routeRefused(v: ModeView, reason: RegExp): boolean {
+  return v.outcomes.every(
+    (o) =>
+      o.result.disposition === 'dropped' &&
+      o.result.droppedAt === undefined &&
+      o.result.events.some((e) => e.kind === 'route' && reason.test(e.text)),
+  )
+}
+
+/**
  * Every branch ended with `verdict`, un-DNATed, and the last nft rule it matched sits in a chain
  * whose name matches (nft's trace prints `reject` as `verdict drop`, so the result is read).
  */
@@ -207,7 +222,7 @@ const localhostNodePort: Category = {
   name: 'NodePort on a loopback address: nftables ignores it',
   holds: (f) => isLoopback(f.dst) && nodePortOwners(f).length > 0,
   shape: (ipt, nft, f) => {
-    if (!deliveredUntouched(nft)) return false
+    if (!deliveredUntouched(nft) && !routeRefused(nft, /martian destination/)) return false
     const known = new Set(nodePortOwners(f).flatMap((p) => p.svc.endpoints.map((e) => e.key)))
     const dnatted =
       ipt.endpoints.length > 0 &&
@@ -224,15 +239,29 @@ const localhostNodePort: Category = {
  * KUBE-FIREWALL ("block incoming localnet connections", written for IPv4 with localhostNodePorts,
  * because kube-proxy then sets route_localnet=1; kube-proxy-spec.md §2.4); nftables mode writes
  * no such rule and never sets route_localnet.
- * KNOWN ENGINE GAP for sources off the node: with route_localnet=0 the kernel itself drops a
- * packet arriving for 127.0.0.0/8 as a martian (net/ipv4/route.c, ip_route_input_slow), so a
- * real nftables-mode node drops it too; the engine's static environment routes it to INPUT and
- * shows it delivered. From the node itself (say 192.168.0.2 → 127.0.0.1) the difference is real.
+ * From off the node, nftables mode's kernel (route_localnet=0) drops the packet itself as a
+ * martian destination (net/ipv4/route.c, ip_route_input_slow) before any rule; from the node
+ * itself (say 192.168.0.2 → 127.0.0.1) it is delivered untouched.
  */
 const loopbackFromNonLoopback: Category = {
   name: 'loopback destination, non-loopback source: iptables KUBE-FIREWALL DROP',
   holds: (f) => f.iptablesLocalhostNodePorts && isLoopback(f.dst) && !isLoopback(f.src),
-  shape: (ipt, nft) => endedInIptables(ipt, 'KUBE-FIREWALL', ['DROP']) && deliveredUntouched(nft),
+  shape: (ipt, nft) =>
+    endedInIptables(ipt, 'KUBE-FIREWALL', ['DROP']) &&
+    (deliveredUntouched(nft) || routeRefused(nft, /martian destination/)),
+}
+
+/**
+ * A socket on the node bound to a loopback address sending to a non-loopback one: iptables mode
+ * sets route_localnet=1 (localhost NodePorts, kube-proxy-spec.md §2.4), so the packet may leave
+ * and Service rules apply; nftables mode keeps the kernel's 0, so the route lookup fails
+ * (__mkroute_output: a loopback source cannot leave by a non-loopback device, EINVAL) either at
+ * once, or, for a node address's NodePort DNATed to another host, at ip_route_me_harder.
+ */
+const loopbackSourceOffNode: Category = {
+  name: 'loopback source, non-loopback destination: nftables mode has no route (route_localnet=0)',
+  holds: (f) => f.iptablesLocalhostNodePorts && isLoopback(f.src) && !isLoopback(f.dst),
+  shape: (_ipt, nft) => routeRefused(nft, /loopback source cannot leave/),
 }
 
 /**
@@ -313,6 +342,7 @@ export const CATEGORIES: readonly Category[] = [
   unallocatedClusterIP,
   localhostNodePort,
   loopbackFromNonLoopback,
+  loopbackSourceOffNode,
   noEndpointNodePortElsewhere,
   sourceRangesWithoutEndpoints,
   nodeToExternalWithoutEndpoints,

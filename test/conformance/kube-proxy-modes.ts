@@ -186,9 +186,11 @@ export function traceMode(
   node: NodeJson,
   f: FlowAddress,
   mode: Mode,
+  /** net.ipv4.conf.all.route_localnet on the node (kube-proxy-trace.ts nodeEnv). */
+  routeLocalnet: boolean,
 ): ModeView {
   const { packet, start } = flowPacket(node, f)
-  const outcomes = tracePacket(rt, nodeEnv(node), packet, start)
+  const outcomes = tracePacket(rt, nodeEnv(node, routeLocalnet), packet, start)
   const marked = mode === 'iptables' ? markedIptables : markedNft
   const weights = new Map<string, number>()
   for (const o of outcomes) {

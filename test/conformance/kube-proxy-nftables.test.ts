@@ -64,7 +64,7 @@ describe('kube-proxy conformance: nftables flows traced through the real hooks',
       const nft = parseNftRuleset(c.dump, { file: `${c.slug}/nft-list.txt` })
       const family = c.node.fakeProxier.ipFamily === 'IPv6' ? 6 : 4
       const rt = createRuntime({ ruleset: { family, tables: [] }, nft })
-      const env = nodeEnv(c.node)
+      const env = nodeEnv(c.node, false)
       for (const f of c.flows) {
         it(f.name, () => {
           const { packet, start } = flowPacket(c.node, f)

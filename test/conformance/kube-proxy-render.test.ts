@@ -82,7 +82,7 @@ function checkFlow(
   f: Flow,
   marked: (o: TraceOutcome) => boolean,
 ): void {
-  const env = nodeEnv(node)
+  const env = nodeEnv(node, marked === markedIptables)
   const { packet, start } = flowPacket(node, f)
   const outcomes = tracePacket(rt, env, packet, start)
   expect(outcomes.reduce((a, o) => a + o.probability, 0)).toBeCloseTo(1, 9)

@@ -53,9 +53,19 @@ export function flowPacket(
   return { packet, start: local ? 'output' : 'prerouting' }
 }
 
-/** The node's addresses and interfaces as the engine's environment; packets leave by eth0. */
-export function nodeEnv(node: TraceNode): NetfilterEnv {
-  return staticEnv({ local: node.localAddresses, ifaceAddrs: node.interfaces, outIface: 'eth0' })
+/**
+ * The node's addresses and interfaces as the engine's environment; packets leave by eth0.
+ * `routeLocalnet`: kube-proxy's iptables mode sets net.ipv4.conf.all.route_localnet=1 when it
+ * serves localhost NodePorts (IPv4); nftables mode leaves the kernel's 0, so there a packet
+ * received for a loopback address is a martian and a loopback source cannot leave by eth0.
+ */
+export function nodeEnv(node: TraceNode, routeLocalnet: boolean): NetfilterEnv {
+  return staticEnv({
+    local: node.localAddresses,
+    ifaceAddrs: node.interfaces,
+    outIface: 'eth0',
+    routeLocalnet,
+  })
 }
 
 /** The branch jumped to KUBE-MARK-MASQ (iptables mode). */

@@ -21,6 +21,7 @@ import { buildWorld, destroyWorld } from '../../src/core/iproute2/conformance/ru
 import type { NetnsState } from '../../src/core/model/netns.js'
 import { parseIptablesSave } from '../../src/core/netfilter/iptables-save/index.js'
 import type { DiffCase } from '../../src/core/testing/diff/case.js'
+import { CT_KEEPER, keepsConntrack, ROUTER_GUARD } from '../../src/core/testing/diff/guard.js'
 import { conntrackKey, countersOf, type Observation } from '../../src/core/testing/diff/observe.js'
 import {
   ROUTER_IFACES,
@@ -39,27 +40,6 @@ const AGENT = join(dirname(fileURLToPath(import.meta.url)), 'agent.py')
 const DROP_ALL = `table ip kpath_diff {
   chain pre {
     type filter hook prerouting priority -500; policy drop;
-  }
-}
-`
-
-/**
- * Two fixed helpers in the router, outside the ruleset under test (an nft table of its own,
- * on the OUTPUT hook, which only the router's own packets cross):
- * - it drops what the router sends to itself: its answers (REJECT, ICMP errors) to a packet
- *   with a spoofed local source would otherwise loop back through PREROUTING and count there,
- *   and the emulator walks the case's packet only;
- * - its `ct state` expression keeps conntrack running in the namespace. The kernel (6.18) tracks
- *   connections only while some rule needs conntrack (nf_ct_netns_get: conntrack/state/connmark
- *   matches, NAT and CONNMARK targets, nft ct and nat expressions), not for an empty nat table;
- *   the emulator always tracks. docs/FIDELITY.md records that difference and
- *   test/diff/fidelity.test.ts shows it; here it must not hide every other one.
- */
-const ROUTER_GUARD = `table ip kpath_guard {
-  chain out {
-    type filter hook output priority -400; policy accept;
-    fib daddr type local drop
-    ct state invalid counter
   }
 }
 `
@@ -91,6 +71,8 @@ export async function labUnavailable(
 
 export class DiffLab {
   private previous: DiffCase | undefined
+  /** Whether the router holds the conntrack keeper table (guard.ts) now. */
+  private keeper = false
   private constructor(
     private readonly execer: Execer,
     readonly backend: Backend,
@@ -109,6 +91,7 @@ export class DiffLab {
       await buildWorld(execer, world)
       for (const ns of [names.client, names.s1, names.s2])
         await execer.run(['ip', 'netns', 'exec', ns, 'nft', '-f', '-'], { stdin: DROP_ALL })
+      // The router's own nft tables (core/testing/diff/guard.ts); kpath_ct is loaded per case.
       await execer.run(['ip', 'netns', 'exec', names.router, 'nft', '-f', '-'], {
         stdin: ROUTER_GUARD,
       })
@@ -194,6 +177,14 @@ export class DiffLab {
     })
   }
 
+  /** Load or delete the conntrack keeper table (guard.ts CT_KEEPER) as the case asks. */
+  private async setKeeper(want: boolean): Promise<void> {
+    if (want === this.keeper) return
+    if (want) await this.inRouter(['nft', '-f', '-'], CT_KEEPER)
+    else await this.inRouter(['nft', 'delete', 'table', 'ip', 'kpath_ct'])
+    this.keeper = want
+  }
+
   /** Load a case into the router. */
   async load(c: DiffCase): Promise<void> {
     await this.undoPrevious()
@@ -206,6 +197,7 @@ export class DiffLab {
         stdin: `${lines.join('\n')}\n`,
       })
     await this.inRouter([`iptables-${this.backend}-restore`], c.ruleset)
+    await this.setKeeper(keepsConntrack(c))
     await this.execer.run(['ip', 'netns', 'exec', this.names.router, 'conntrack', '-F'], {
       allowFailure: true,
     })

@@ -4,10 +4,10 @@
  * ClusterIP 10.96.0.1:443, on examples/seeds/000-underlay-pod-clusterip.yaml. Each fix the
  * author tried is evaluated; the configuration that works is shown.
  *
- * Gap: the seed's kube-proxy runs IPVS, which kpath does not model; the example runs iptables
- * mode. `bridge-nf-call-iptables=0` stands for the seed's situation (no netfilter hook sees the
- * bridged frame, as IPVS never does for a frame bridged to another MAC; kernel-lab §9b
- * measured the failure with it at 0 and success at 1).
+ * The seed's kube-proxy runs IPVS: seed-000-ipvs.test.ts walks that. This file runs iptables
+ * mode for comparison. `bridge-nf-call-iptables=0` stands for the seed's situation (no netfilter
+ * hook sees the bridged frame, as IPVS never does for a frame bridged to another MAC;
+ * kernel-lab §9b measured the failure with it at 0 and success at 1).
  */
 import { describe, expect, it } from 'vitest'
 import type { AssembledCluster } from '../../src/core/cluster/index.js'

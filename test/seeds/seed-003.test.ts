@@ -29,9 +29,9 @@ describe('seed 003: `curl http://10.254.51.153` on slave1 (default route dev eth
     const send = b.hops[0]
     // nat out: OUT=eth0 SRC=10.39.0.17 DST=10.254.51.153; filter out: DST=192.168.67.4 DPT=8082;
     // mangle/nat post: OUT=flannel0 SRC=10.39.0.17 DST=192.168.67.4.
-    expect(events(send)).toContain('route: 10.254.51.153 via dev eth0: forward')
+    expect(events(send)).toContain('route: 10.254.51.153 via dev eth0: send via OUTPUT')
     expect(events(send)).toContain('nat(OUTPUT): DNAT 10.254.51.153:80 -> 192.168.67.4:8082')
-    expect(events(send)).toContain('re-route: 192.168.67.4 via dev flannel0: forward')
+    expect(events(send)).toContain('re-route: 192.168.67.4 via dev flannel0: send via OUTPUT')
     expect(send?.outIface).toBe('flannel0')
     expect(send?.packet).toMatchObject({ src: '10.39.0.17', dst: '192.168.67.4', dport: 8082 })
     expect(events(send).some((l) => l.includes('SNAT'))).toBe(false)

@@ -151,5 +151,13 @@ describe('seed 004: pod → outside', () => {
     ).toBe(true)
     expect(b?.hops.at(-1)?.packet.src).toBe('192.168.43.152')
     expect(b?.reply?.outcome).toMatchObject({ kind: 'delivered', netns: POD1 })
+    // The answer's destination is restored at PREROUTING: the inverse of the SNAT, not a DNAT.
+    const back = b?.reply?.hops.find((h) => h.netns === MASTER)
+    const port = /-> 192\.168\.43\.152:(\d+)$/.exec(
+      events(master).find((l) => l.startsWith('nat(POSTROUTING): SNAT')) ?? '',
+    )?.[1]
+    expect(events(back).filter((l) => l.startsWith('nat('))).toEqual([
+      `nat(PREROUTING): un-SNAT 192.168.43.152:${port} -> 10.244.219.75:40000`,
+    ])
   })
 })

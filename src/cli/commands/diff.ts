@@ -12,10 +12,12 @@ import { EXIT_NOT_DELIVERED, EXIT_OK } from '../errors.js'
 
 const EXAMPLES = `
 Compared: iptables rules (grouped by Service through kube-proxy's comments), the endpoints
-of each Service chain, IPv4 routes, ipset members, and the sysctls the CNI needs.
+of each Service chain, kube-proxy's nftables tables (nftables mode), IPv4 and IPv6 routes,
+ipset members, and the sysctls the CNI needs.
 
 Examples:
   kpath diff --dump dumps/node1 cluster.yaml kube-proxy-config.yaml
+  kpath diff --dump kpath-dump-node1-20250101120000.tar.gz objects.yaml
   kubectl get nodes,pods,services,endpointslices -A -o yaml > objects.yaml
   kpath diff --dump dumps/node1 --dump dumps/node2 objects.yaml topology.yaml --json`
 
@@ -32,7 +34,7 @@ export function diffCommand() {
     )
     .requiredOption(
       '--dump <dir>',
-      'a node dump folder (kpath collect); repeat for more nodes',
+      'a node dump: its folder or .tar.gz (kpath collect); repeat for more nodes',
       collectDirs,
     )
     .option('--json', 'print the drift reports as JSON')

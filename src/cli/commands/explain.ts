@@ -11,6 +11,7 @@ import { explainBetween, explainText } from '../../core/explain/index.js'
 import { formatEdit } from '../../core/whatif/index.js'
 import { EXIT_NOT_DELIVERED, EXIT_OK } from '../errors.js'
 import { palette } from '../output.js'
+import { SEGMENT_EXAMPLE, SEGMENT_HELP, segmentsOf } from '../segment-option.js'
 import { collect, readWhatIf, WHATIF_HELP } from '../whatif-options.js'
 
 function intArg(name: string, min: number, max: number) {
@@ -34,6 +35,7 @@ Examples:
     --proto icmp --set node/node2:sysctl.net.ipv4.ip_forward=0
   kpath explain cluster.yaml --from external/client --to node/beta --port 30080 --keep-source
   kpath explain cluster.yaml --from pod/web-a --to pod/web-b --proto icmp --size 1500 --json
+${SEGMENT_EXAMPLE}
 
 Each fix is checked by tracing again with it applied: ✓ it works, ✗ it does not.
 Exit codes: 0 delivered and answered, 1 not (or the source was lost with --keep-source), 2 bad input.`
@@ -78,6 +80,7 @@ export function explainCommand() {
       intArg('--size', 28, 65535),
     )
     .option('--keep-source', "the server must see the client's own address")
+    .option('--segment <spec>', SEGMENT_HELP, collect)
     .option('--set <edit>', WHATIF_HELP.set, collect)
     .option('--add-route <edit>', WHATIF_HELP.addRoute, collect)
     .option('--add-rule <edit>', WHATIF_HELP.addRule, collect)
@@ -95,6 +98,7 @@ export function explainCommand() {
         ...(o.proto === undefined ? {} : { proto: o.proto }),
         ...(o.size === undefined ? {} : { size: o.size }),
         ...(o.keepSource ? { keepSource: true } : {}),
+        ...segmentsOf(o.segment),
       })
       for (const w of x.trace.warnings) process.stderr.write(`warning: ${w}\n`)
       process.stdout.write(o.json ? `${json(x)}\n` : explainText(x, palette(process.stdout)))

@@ -7,7 +7,7 @@ import { readTextInput } from '../../adapters/node/files.js'
 import { afterRestore } from '../../core/app/iptables-restore.js'
 import { countersAfter, traceIptables } from '../../core/app/iptables-trace.js'
 import { traceJson } from '../../core/app/trace-json.js'
-import { traceText } from '../../core/app/trace-text.js'
+import { outcomeSentence, traceText } from '../../core/app/trace-text.js'
 import { KpathError } from '../../core/errors.js'
 import { TCP_FLAG_NAMES, type TcpFlag } from '../../core/model/packet.js'
 import { parseIptablesSave, printIptablesSave } from '../../core/netfilter/iptables-save/index.js'
@@ -57,16 +57,40 @@ Examples:
   # a pod on cni0 asks a ClusterIP; every endpoint branch with its probability
   kpath iptables trace --ruleset node.rules --proto tcp --src 10.244.1.5 --dst 10.96.0.10 --dport 53 \\
       --in cni0 --local 192.168.49.2
+  # only the outcome of each branch
+  kpath iptables trace --ruleset node.rules --proto tcp --src 10.244.1.5 --dst 10.96.0.10 --dport 53 \\
+      --in cni0 --local 192.168.49.2 --quiet
   # the node itself curls a NodePort, showing rule counters afterwards
   kpath iptables trace --ruleset node.rules --hook output --proto tcp --src 192.168.49.2 \\
-      --dst 192.168.49.2 --dport 30080 --local 192.168.49.2 --counters`
+      --dst 192.168.49.2 --dport 30080 --local 192.168.49.2 --counters
+  # localhost NodePort: curl 127.0.0.1:30080 on the node (kube-proxy sets route_localnet=1)
+  kpath iptables trace --ruleset node.rules --hook output --proto tcp --src 127.0.0.1 \\
+      --dst 127.0.0.1 --dport 30080 --local 192.168.49.2 --route-localnet
+  # the ACK of a connection the node already tracks: conntrack -L entries are honoured
+  # (conntrack runs whenever a listing is given, even if no rule needs it)
+  kpath iptables trace --ruleset node.rules --conntrack node.conntrack --proto tcp \\
+      --src 10.244.1.5 --dst 10.96.0.10 --dport 53 --tcp-flags ACK --in cni0 --local 192.168.49.2`
+
+/** --quiet: one line per branch, `branch N (p=…): ` and its outcome sentence. */
+function quietText(r: ReturnType<typeof traceIptables>): string {
+  const n = r.outcomes.length
+  return r.outcomes
+    .map((o, i) => {
+      const which = n > 1 ? `branch ${i + 1} (p=${o.probability.toFixed(6)}): ` : ''
+      return `${which}${outcomeSentence(o)}\n`
+    })
+    .join('')
+}
 
 function traceCommand(): Command {
   return new Command('trace')
     .description("walk one packet through one node's netfilter hooks, with conntrack and NAT")
     .requiredOption('--ruleset <file>', 'iptables-save output of the node')
     .option('--ipset <file>', 'ipset save output of the node')
-    .option('--conntrack <file>', 'conntrack -L output of the node')
+    .option(
+      '--conntrack <file>',
+      'conntrack -L output of the node; its entries are honoured, so conntrack tracking is on even when no rule needs it',
+    )
     .addOption(
       new Option('--proto <proto>', 'protocol')
         .choices(['tcp', 'udp', 'icmp', 'sctp'] as const)
@@ -87,6 +111,10 @@ function traceCommand(): Command {
       'an address of an interface, for MASQUERADE (repeatable)',
       ifaceAddr,
     )
+    .option(
+      '--route-localnet',
+      'net.ipv4.conf.*.route_localnet=1: 127.0.0.0/8 may be routed off lo (kube-proxy sets it for localhost NodePorts)',
+    )
     .addOption(
       new Option('--hook <hook>', 'where the packet starts')
         .choices(['prerouting', 'output'] as const)
@@ -99,6 +127,7 @@ function traceCommand(): Command {
     )
     .option('--counters', 'print iptables-save -c of the first branch after the packet')
     .option('--json', 'print JSON')
+    .option('-q, --quiet', 'only the outcome of each branch, one line each')
     .addHelpText('after', EXAMPLES)
     .action(async (o) => {
       const report = traceIptables({
@@ -119,12 +148,14 @@ function traceCommand(): Command {
         ...(o.out ? { outIface: o.out } : {}),
         local: o.local ?? [],
         ...(o.ifaceAddr ? { ifaceAddrs: o.ifaceAddr } : {}),
+        ...(o.routeLocalnet ? { routeLocalnet: true } : {}),
         hook: o.hook,
         mode: o.sample === undefined ? { kind: 'enumerate' } : { kind: 'sample', seed: o.sample },
       })
       if (o.json) process.stdout.write(`${JSON.stringify(traceJson(report), null, 2)}\n`)
+      else if (o.quiet) process.stdout.write(quietText(report))
       else process.stdout.write(traceText(report, palette(process.stdout)))
-      if (o.counters && !o.json)
+      if (o.counters && !o.json && !o.quiet)
         process.stdout.write(`\n${printIptablesSave(countersAfter(report), { counters: true })}`)
       const delivered = report.outcomes.some((x) => x.result.verdict === 'ACCEPT')
       process.exitCode = delivered ? EXIT_OK : EXIT_NOT_DELIVERED
@@ -145,6 +176,7 @@ function saveCommand(): Command {
         .default('legacy' as const),
     )
     .option('--keep-order', 'keep the tables in file order (a plain round trip, no restore)')
+    .option('-q, --quiet', 'accepted as by every kpath command (save writes only the ruleset)')
     .addHelpText(
       'after',
       `

@@ -38,6 +38,11 @@ Every namespace is named kpath-<name>-<node|pod|segment…>; the lab's record li
 /run/kpath/labs/<name>.json. Needs root. Exit codes: 0 done (probe: every attempt answered),
 1 probe not answered, 2 bad input, a kernel without what the cluster needs, or a failed build.`
 
+/** A subcommand's `--help` ends with examples, like every kpath command's. */
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}`
+}
+
 function positive(flag: string) {
   return (v: string): number => {
     const n = Number(v)
@@ -55,6 +60,13 @@ async function preflight(execer: NodeExecer, backend: 'legacy' | 'nft'): Promise
 function upCommand() {
   return new Command('up')
     .description('build the cluster of FILE... in real network namespaces')
+    .addHelpText(
+      'after',
+      examples(
+        'kpath lab up examples/clusters/flannel-vxlan.yaml --name demo',
+        'kpath lab up examples/seeds/003-flannel-udp-rp-filter.yaml --name s003 --iptables nft',
+      ),
+    )
     .argument('<files...>', 'Kubernetes YAML, as for kpath trace')
     .option('--name <name>', 'the lab name (default lab<pid>)')
     .addOption(
@@ -102,6 +114,13 @@ function probeText(r: ProbeResult): string {
 function probeCommand() {
   return new Command('probe')
     .description('send real traffic through a lab and report what the kernel did')
+    .addHelpText(
+      'after',
+      examples(
+        'kpath lab probe demo --from node/alpha --to svc/default/web --count 6',
+        'kpath lab probe demo --from pod/default/web-5987c57899-skfd4 --to node/beta --proto icmp --json',
+      ),
+    )
     .argument('<name>', 'the lab')
     .requiredOption('--from <ref>', 'sender: pod/NS/NAME, node/NAME, external/NAME or an address')
     .requiredOption('--to <ref>', 'destination, as for kpath trace')
@@ -129,6 +148,13 @@ function probeCommand() {
 function execCommand() {
   return new Command('exec')
     .description('run a command in the namespace of a lab pod, node or host')
+    .addHelpText(
+      'after',
+      examples(
+        'kpath lab exec demo node/alpha -- conntrack -L',
+        'kpath lab exec demo pod/default/web-5987c57899-skfd4 -- ip route',
+      ),
+    )
     .argument('<name>', 'the lab')
     .argument('<ref>', 'pod/NS/NAME, node/NAME, external/NAME or an address')
     .argument('<cmd...>', 'the command (after --)')
@@ -145,6 +171,10 @@ function execCommand() {
 function downCommand() {
   return new Command('down')
     .description('tear a lab down (its daemon by PID, its namespaces by name)')
+    .addHelpText(
+      'after',
+      examples('kpath lab down demo', 'kpath lab down --stale   # labs whose owner is gone'),
+    )
     .argument('[name]', 'the lab')
     .option('--stale', 'tear down every lab whose owning process is gone')
     .action(async (name, o) => {
@@ -164,14 +194,17 @@ function downCommand() {
 }
 
 function listCommand() {
-  return new Command('list').description('the labs recorded on this machine').action(async () => {
-    for (const r of await listRecords()) {
-      const state = alive(r.pid) ? r.phase : 'stale'
-      process.stdout.write(
-        `${r.name}\t${state}\t${r.backend}\t${r.namespaces.length} namespaces\tpid ${r.pid}\n`,
-      )
-    }
-  })
+  return new Command('list')
+    .description('the labs recorded on this machine')
+    .addHelpText('after', examples('kpath lab list'))
+    .action(async () => {
+      for (const r of await listRecords()) {
+        const state = alive(r.pid) ? r.phase : 'stale'
+        process.stdout.write(
+          `${r.name}\t${state}\t${r.backend}\t${r.namespaces.length} namespaces\tpid ${r.pid}\n`,
+        )
+      }
+    })
 }
 
 export function labCommand() {

@@ -10,12 +10,14 @@ import { branchArg, conntrackAfter, PROTOS, portArg, traceFlags } from '../show-
 const EXAMPLES = `
 Views: iptables (iptables-save), nft (nft list ruleset), routes (ip route show table all),
 addr (ip addr), link (ip -d link), neigh (ip neigh), rules (ip rule), ipsets (ipset save),
-sysctl (sysctl -a, net.*), fdb (bridge fdb), conntrack (conntrack -L; with --from and --to:
-the table a trace leaves, as \`kpath trace\` walks it). -j prints iproute2's JSON for its views.
+sysctl (sysctl -a, the net.* keys kpath sets), fdb (bridge fdb), conntrack (conntrack -L;
+with --from and --to: the table a trace leaves, as \`kpath trace\` walks it), ipvs
+(ipvsadm -Ln). -j prints iproute2's JSON for its views.
 
 Examples:
   kpath show iptables cluster.yaml --node worker-1      # what iptables-save shows on worker-1
   kpath show iptables cluster.yaml --node worker-1 -6   # ip6tables-save
+  kpath show iptables cluster.yaml --node worker-1 --backend nft   # iptables-nft-save
   kpath show routes examples/clusters/flannel-vxlan.yaml --node beta
   kpath show addr examples/clusters/flannel-vxlan.yaml --pod default/NAME -j
   kpath show conntrack examples/clusters/flannel-vxlan.yaml --node beta \\
@@ -34,6 +36,14 @@ export function showCommand() {
     .option('--node <name>', 'the node (optional when the cluster has one)')
     .option('--pod <ref>', 'a pod instead of a node: NS/NAME, NAME or pod/NS/NAME')
     .option('-6, --ipv6', 'IPv6: ip6tables-save, ip -6 route, ip -6 rule')
+    .addOption(
+      new Option(
+        '--backend <backend>',
+        'iptables: imitate iptables-legacy-save or iptables-nft-save',
+      )
+        .choices(['legacy', 'nft'] as const)
+        .default('legacy' as const),
+    )
     .option('-j, --json', 'print JSON')
     .option('--from <ref>', 'conntrack: trace a packet from here first (as kpath trace)')
     .option('--to <ref>', 'conntrack: … to here')
@@ -53,6 +63,7 @@ export function showCommand() {
             ...(o.node ? { node: o.node } : {}),
             ...(o.pod ? { pod: o.pod } : {}),
             ipv6: o.ipv6 === true,
+            backend: o.backend,
           })
       if (o.quiet !== true) for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`)
       process.stdout.write(o.json ? ensureNewline(r.json) : r.text)

@@ -10,6 +10,7 @@ import { dumpWorld, parseDump } from '../../core/dump/index.js'
 import { KpathError } from '../../core/errors.js'
 import { EXIT_NOT_DELIVERED, EXIT_OK } from '../errors.js'
 import { progress } from '../progress.js'
+import { SEGMENT_HELP, segmentsOf } from '../segment-option.js'
 import { TRACE_FORMATS, writeTrace } from '../trace-output.js'
 import { collect, readWhatIf, WHATIF_HELP } from '../whatif-options.js'
 
@@ -39,8 +40,13 @@ Examples:
   kpath trace examples/clusters/flannel-vxlan.yaml --from node/alpha --to svc/default/web \\
     --format mermaid > trace.mmd         # a sequence diagram of the hops
   kpath trace cluster.yaml --from pod/a --to svc/default/web -q && echo reachable
+  kpath trace src/core/explain/testdata/conntrack-invalid.yaml --from pod/client --to svc/default/web \\
+    --segment server:PSH+ACK,seq=200001,len=1398   # a segment beyond the client window (kubernetes#74839)
 
-Exit codes: 0 every branch delivered and answered, 1 not delivered, 2 bad input or usage.`
+With --segment, each segment after the handshake is walked (and the RST a kernel answers a
+segment no socket takes); a segment dropped or refused counts as not delivered.
+Exit codes: 0 every branch delivered and answered (and every segment taken), 1 not delivered,
+2 bad input or usage.`
 
 export function traceCommand() {
   return new Command('trace')
@@ -51,7 +57,7 @@ export function traceCommand() {
     )
     .option(
       '--dump <dir>',
-      'trace on a node dump folder (kpath collect; repeat per node, docs/DUMP.md)',
+      'trace on a node dump: its folder or .tar.gz (kpath collect; repeat per node, docs/DUMP.md)',
       (v: string, p: string[] = []) => [...p, v],
     )
     .requiredOption('--from <ref>', 'where the packet is sent from')
@@ -77,6 +83,7 @@ export function traceCommand() {
     .option('-o, --output <file>', 'write the result to FILE (pcapng must go to a file or pipe)')
     .option('-q, --quiet', 'only the outcome of each branch; no warnings, hints or progress')
     .option('--sample <seed>', 'follow one branch drawn with this seed instead of all', seedArg)
+    .option('--segment <spec>', SEGMENT_HELP, collect)
     .option('--set <edit>', WHATIF_HELP.set, collect)
     .option('--add-route <edit>', WHATIF_HELP.addRoute, collect)
     .option('--add-rule <edit>', WHATIF_HELP.addRule, collect)
@@ -95,16 +102,18 @@ export function traceCommand() {
       const dumps = await Promise.all(
         (o.dump ?? []).map(async (d) => parseDump(await readDumpDir(d), d)),
       )
+      const edits = await readWhatIf(o)
       const r = traceBetween({
         progress: (s) => bar.stage(s),
         inputs,
-        ...(dumps.length === 0 ? {} : { world: dumpWorld(dumps, inputs) }),
+        // On dumps the edits apply while the cluster is built from them (core/dump/world.ts).
+        ...(dumps.length === 0 ? { edits } : { world: dumpWorld(dumps, inputs, edits) }),
         from: o.from,
         to: o.to,
         ...(o.port === undefined ? {} : { port: o.port }),
         ...(o.proto === undefined ? {} : { proto: o.proto }),
         ...(o.sample === undefined ? {} : { sample: o.sample }),
-        edits: await readWhatIf(o),
+        ...segmentsOf(o.segment),
       })
       bar.done()
       if (!quiet) for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`)

@@ -8,12 +8,13 @@
  */
 import { type ClusterState, findNetns } from '../model/cluster-state.js'
 import type { NetnsState } from '../model/netns.js'
-import { type Packet, PROTO, type TcpFlag } from '../model/packet.js'
+import { type Packet, PROTO, type TcpFlag, type TcpSeqInfo } from '../model/packet.js'
 import { formatRuleSpec } from '../netfilter/iptables-save/index.js'
-import type { ClusterBranch, Hop, HopPacket, Outcome, Walk } from '../walk/index.js'
+import type { ClusterBranch, Hop, HopPacket, Outcome, SegmentWalk, Walk } from '../walk/index.js'
 import { replyTo } from '../walk/reply.js'
 import type { ClusterTraceReport } from './cluster-trace.js'
 import { type CaptureDevice, captureDevice } from './trace-capture.js'
+import { resetKind, segmentKind, segmentTitle, tcpdumpNumbers } from './trace-tcp.js'
 import { type Palette, PLAIN } from './trace-text.js'
 
 /** tcpdump's letters for TCP flags, in its order (print-tcp.c's flag table); ACK is `.`. */
@@ -28,9 +29,13 @@ const TCPDUMP_FLAGS: readonly (readonly [TcpFlag, string])[] = [
   ['CWR', 'W'],
 ]
 
-/** What the segment carries beyond the headers a hop keeps: flags, ICMP type. */
+/** What the segment carries beyond the headers a hop keeps: flags, TCP numbers, ICMP type. */
 export interface PacketKind {
   readonly tcpFlags?: readonly TcpFlag[]
+  /** Absolute TCP numbers, when the trace plays a conversation (`--segment`). */
+  readonly tcpSeq?: TcpSeqInfo
+  /** The initial sequence numbers tcpdump subtracts from seq and ack (trace-tcp.ts). */
+  readonly isn?: { readonly seq: number; readonly ack: number }
   readonly icmpType?: number
   readonly icmpCode?: number
 }
@@ -55,14 +60,17 @@ function icmpName(k: PacketKind): string {
 function transport(p: HopPacket, k: PacketKind): string {
   if (p.proto === PROTO.tcp) {
     const f = TCPDUMP_FLAGS.filter(([n]) => k.tcpFlags?.includes(n)).map(([, l]) => l)
-    return `Flags [${f.join('') || 'none'}]`
+    return `Flags [${f.join('') || 'none'}]${tcpdumpNumbers(k)}`
   }
   if (p.proto === PROTO.udp) return 'UDP'
   if (p.proto === PROTO.icmp) return `ICMP ${icmpName(k)}`
   return `proto ${p.proto}`
 }
 
-/** `IP 10.244.1.5.40000 > 10.96.0.10.80: Flags [S], ttl 64, length 60` (tcpdump -v's words). */
+/**
+ * `IP 10.244.1.5.40000 > 10.96.0.10.80: Flags [S], ttl 64, length 60` (tcpdump -v's words);
+ * with TCP numbers `Flags [P.], seq 1:1449, ack 1, win 502, ttl 64, length 1500`.
+ */
 export function tcpdumpLine(p: HopPacket, k: PacketKind): string {
   const end = (a: string, port?: number) => (port === undefined ? a : `${a}.${port}`)
   return `IP ${end(p.src, p.sport)} > ${end(p.dst, p.dport)}: ${transport(p, k)}, ttl ${p.ttl}, length ${p.length}`
@@ -179,6 +187,7 @@ function walkLines(w: Walk, k: PacketKind, r: ClusterTraceReport, c: Palette): s
 export function kindOf(p: PacketKind | undefined): PacketKind {
   return {
     ...(p?.tcpFlags ? { tcpFlags: p.tcpFlags } : {}),
+    ...(p?.tcpSeq ? { tcpSeq: p.tcpSeq } : {}),
     ...(p?.icmpType === undefined ? {} : { icmpType: p.icmpType }),
     ...(p?.icmpCode === undefined ? {} : { icmpCode: p.icmpCode }),
   }
@@ -211,6 +220,19 @@ function replyHead(b: ClusterBranch, r: OfState): string {
   return e === undefined ? 'reply:' : `reply: ${e.text}, sent by ${whoIs(r, e.netns)}:`
 }
 
+/** A segment walk after the handshake, and the RST that answered it when no socket took it. */
+function segmentLines(s: SegmentWalk, i: number, r: ClusterTraceReport, c: Palette): string[] {
+  const reset = s.reset
+  const rst = resetKind(s)
+  const who = whoIs(r, reset?.hops[0]?.netns ?? '')
+  return [
+    `${segmentTitle(s, i)}:`,
+    ...walkLines(s, segmentKind(s), r, c),
+    ...(reset && rst ? [`reset: ${who} answers with an RST (no socket took the segment):`] : []),
+    ...(reset && rst ? walkLines(reset, rst, r, c) : []),
+  ]
+}
+
 function branchLines(b: ClusterBranch, i: number, r: ClusterTraceReport, c: Palette): string[] {
   const n = r.trace.branches.length
   const why = b.decisions.map((d) => `${d.label} ${d.taken ? 'matched' : 'not matched'}`)
@@ -223,6 +245,7 @@ function branchLines(b: ClusterBranch, i: number, r: ClusterTraceReport, c: Pale
     ...walkLines(b, kindOf(r.packet), r, c),
     b.reply ? replyHead(b, r) : c.yellow(noReply(b)),
     ...(b.reply ? walkLines(b.reply, replyKind(r.packet, b), r, c) : []),
+    ...(b.segments ?? []).flatMap((s, j) => segmentLines(s, j, r, c)),
   ]
 }
 

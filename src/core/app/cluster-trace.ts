@@ -13,7 +13,7 @@ import { findNetns } from '../model/cluster-state.js'
 import { type Packet, PROTO } from '../model/packet.js'
 import { seededRandom } from '../netfilter/engine/chooser.js'
 import { lookupRoute } from '../route/index.js'
-import { type ClusterTrace, traceCluster } from '../walk/index.js'
+import { type ClusterTrace, type SegmentSpec, synSeq, traceCluster } from '../walk/index.js'
 import { applyEdits, type WhatIfEdit } from '../whatif/index.js'
 import { type Endpoint, type RefWorld, resolveRef, senderNetns } from './refs.js'
 
@@ -33,9 +33,17 @@ export interface ClusterTraceOptions {
   readonly size?: number
   /** Keep each branch's conntrack tables (`kpath show … conntrack` after a trace). */
   readonly conntrack?: boolean
+  /**
+   * TCP segments after the handshake (`--segment`, core/walk segments.ts): the SYN and its
+   * SYN/ACK then carry sequence numbers, so conntrack tracks the window.
+   */
+  readonly segments?: readonly SegmentSpec[]
   /** Told each stage as it starts, for a progress display (cli/progress.ts). */
   readonly progress?: (stage: string) => void
-  /** A cluster built already (core/dump: node dumps), used instead of loading `inputs`. */
+  /**
+   * A cluster built already (core/dump: node dumps), used instead of loading `inputs`; what-if
+   * edits are then applied while building it (`dumpWorld(dumps, inputs, edits)`), not here.
+   */
   readonly world?: RefWorld & { readonly warnings: readonly string[] }
 }
 
@@ -91,6 +99,16 @@ export function firstPacket(proto: TraceProto, src: string, dst: string, dport?:
   return { ...base, ...ports, proto: PROTO[proto], length: 40, df: true }
 }
 
+/** Segments need a TCP connection: the SYN gets Linux's sequence number and options. */
+function withSegments(p: Packet, segments: readonly SegmentSpec[] | undefined): Packet {
+  if (segments === undefined) return p
+  if (p.proto !== PROTO.tcp)
+    throw new KpathError('KPATH_INVALID_ARGUMENT', 'segments need a TCP connection', {
+      hint: 'leave out --proto, or give --proto tcp, with --segment',
+    })
+  return { ...p, tcpSeq: synSeq() }
+}
+
 /** One branch drawn with the seed, each with its probability. */
 function sampled(t: ClusterTrace, seed: number): ClusterTrace {
   const r = seededRandom(seed)()
@@ -124,6 +142,14 @@ function load(
  */
 export function traceBetween(o: ClusterTraceOptions): ClusterTraceReport {
   o.progress?.('loading and assembling the cluster')
+  // A prebuilt world was built without these edits: applying none would be silent (dumpWorld
+  // takes them, core/dump/world.ts).
+  if (o.world !== undefined && (o.edits?.length ?? 0) > 0)
+    throw new KpathError(
+      'KPATH_INVALID_ARGUMENT',
+      'what-if edits cannot apply to a cluster already built: apply them while building it',
+      { hint: 'for node dumps: dumpWorld(dumps, inputs, edits)' },
+    )
   const w = o.world ?? load(o.inputs, o.edits)
   const from = resolveRef(w, o.from)
   const to = resolveRef(w, o.to)
@@ -132,9 +158,17 @@ export function traceBetween(o: ClusterTraceOptions): ClusterTraceReport {
   const src = sourceAddress(w, from, netns, to.addr)
   const first = firstPacket(proto, src, to.addr, destPort(to, o, proto))
   // A full-sized segment or datagram: sockets set DF (IP_PMTUDISC_WANT), so does ping.
-  const packet = o.size === undefined ? first : { ...first, length: o.size, df: true }
+  const sized = o.size === undefined ? first : { ...first, length: o.size, df: true }
+  const packet = withSegments(sized, o.segments)
   o.progress?.(`tracing across ${w.state.namespaces.length} namespaces`)
-  const all = traceCluster(w.state, { netns, packet }, o.conntrack ? { conntrack: true } : {})
+  const all = traceCluster(
+    w.state,
+    { netns, packet },
+    {
+      ...(o.conntrack ? { conntrack: true } : {}),
+      ...(o.segments === undefined ? {} : { segments: o.segments }),
+    },
+  )
   const trace = o.sample === undefined ? all : sampled(all, o.sample)
   return {
     from,
@@ -148,10 +182,19 @@ export function traceBetween(o: ClusterTraceOptions): ClusterTraceReport {
   }
 }
 
-/** Every branch delivered, and its reply delivered back to the client. */
+/**
+ * Every branch delivered, its reply delivered back to the client, and every segment after the
+ * handshake (`--segment`) taken by a socket: a dropped segment, or one that only drew an RST,
+ * is a connection that does not work.
+ */
 export function allDelivered(t: ClusterTrace): boolean {
   return (
     t.branches.length > 0 &&
-    t.branches.every((b) => b.outcome.kind === 'delivered' && b.reply?.outcome.kind === 'delivered')
+    t.branches.every(
+      (b) =>
+        b.outcome.kind === 'delivered' &&
+        b.reply?.outcome.kind === 'delivered' &&
+        (b.segments ?? []).every((s) => s.outcome.kind === 'delivered'),
+    )
   )
 }

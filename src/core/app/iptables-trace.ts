@@ -29,6 +29,10 @@ export interface TextInput {
 export interface IptablesTraceOptions {
   readonly ruleset: TextInput
   readonly ipsets?: TextInput
+  /**
+   * A `conntrack -L` listing: its entries are honoured, so conntrack runs whatever the rules
+   * say (a node with entries has conntrack's hooks registered: something took a reference).
+   */
   readonly conntrack?: TextInput
   readonly proto: 'tcp' | 'udp' | 'icmp' | 'sctp'
   readonly src: string
@@ -43,6 +47,8 @@ export interface IptablesTraceOptions {
   readonly local?: readonly string[]
   /** `iface → addresses` for MASQUERADE/REDIRECT source selection. */
   readonly ifaceAddrs?: Readonly<Record<string, readonly string[]>>
+  /** net.ipv4.conf.*.route_localnet=1: 127.0.0.0/8 may be routed off `lo` (staticEnv). */
+  readonly routeLocalnet?: boolean
   readonly hook?: StartHook
   readonly mode?: TraceMode
 }
@@ -99,11 +105,19 @@ export function traceIptables(o: IptablesTraceOptions): IptablesTraceReport {
   const conntrack = o.conntrack
     ? parseConntrackList(o.conntrack.text, { file: o.conntrack.file })
     : []
-  const rt = createRuntime({ ruleset, ipsets, conntrack })
+  // Without a listing conntrack runs only when a rule needs it (needs-conntrack.ts); with one,
+  // its entries would otherwise be ignored when no rule takes a reference.
+  const rt = createRuntime({
+    ruleset,
+    ipsets,
+    conntrack,
+    ...(o.conntrack ? { tracking: true } : {}),
+  })
   const env = staticEnv({
     local: o.local ?? [],
     ...(o.ifaceAddrs ? { ifaceAddrs: o.ifaceAddrs } : {}),
     ...(o.outIface ? { outIface: o.outIface } : {}),
+    ...(o.routeLocalnet ? { routeLocalnet: true } : {}),
   })
   const start = o.hook ?? 'prerouting'
   const outcomes = tracePacket(rt, env, packet, start, o.mode ?? { kind: 'enumerate' })

@@ -35,7 +35,12 @@ export interface RefWorld {
 /** At most this many known names in a hint: a big cluster has tens of thousands of pods. */
 const HINT_NAMES = 12
 
-function badRef(ref: string, what: string, known: readonly string[]): KpathError {
+/**
+ * `known` is computed only for the error: listing 30,000 pods on every successful lookup was
+ * most of a repeated trace's time on a large cluster.
+ */
+function badRef(ref: string, what: string, knownOf: () => readonly string[]): KpathError {
+  const known = knownOf()
   const shown = known.slice(0, HINT_NAMES).join(', ')
   const more = known.length > HINT_NAMES ? ` … and ${known.length - HINT_NAMES} more` : ''
   const list = known.length > 0 ? `${shown}${more}` : '(none)'
@@ -65,9 +70,8 @@ function podRef(w: RefWorld, ref: string, ns: string, name: string): Endpoint {
   const pod = w.cluster.pods.find(
     (p) => (p.metadata.namespace ?? 'default') === ns && p.metadata.name === name,
   )
-  const known = w.cluster.pods.map(
-    (p) => `pod/${p.metadata.namespace ?? 'default'}/${p.metadata.name}`,
-  )
+  const known = () =>
+    w.cluster.pods.map((p) => `pod/${p.metadata.namespace ?? 'default'}/${p.metadata.name}`)
   if (pod === undefined) throw badRef(ref, `no pod ${ns}/${name}`, known)
   const port = pod.spec.containers.flatMap((c) => c.ports ?? [])[0]?.containerPort
   const extra = port === undefined ? {} : { containerPort: port }
@@ -82,7 +86,8 @@ function podRef(w: RefWorld, ref: string, ns: string, name: string): Endpoint {
 
 function nodeRef(w: RefWorld, ref: string, name: string): Endpoint {
   const n = w.state.namespaces.find((x) => x.name === netnsName.node(name))
-  const known = byRole(w, 'node').map((x) => `node/${x.role?.kind === 'node' ? x.role.node : ''}`)
+  const known = () =>
+    byRole(w, 'node').map((x) => `node/${x.role?.kind === 'node' ? x.role.node : ''}`)
   if (n === undefined) throw badRef(ref, `no node ${name}`, known)
   const node = w.cluster.nodes.find((x) => x.metadata.name === name)
   const ip = node?.status.addresses.find(
@@ -93,16 +98,15 @@ function nodeRef(w: RefWorld, ref: string, name: string): Endpoint {
 
 function externalRef(w: RefWorld, ref: string, name: string): Endpoint {
   const n = w.state.namespaces.find((x) => x.name === netnsName.external(name))
-  const known = byRole(w, 'external').map(
-    (x) => `external/${x.role?.kind === 'external' ? x.role.name : ''}`,
-  )
+  const known = () =>
+    byRole(w, 'external').map((x) => `external/${x.role?.kind === 'external' ? x.role.name : ''}`)
   if (n === undefined) throw badRef(ref, `no external host ${name}`, known)
   return withAddress(ref, n)
 }
 
 function servicePort(svc: Service, ref: string, want: string | undefined): ServicePort {
   const ports = svc.spec.ports
-  const known = ports.map((p) => `${p.name ?? ''}${p.name ? '/' : ''}${p.port}`)
+  const known = () => ports.map((p) => `${p.name ?? ''}${p.name ? '/' : ''}${p.port}`)
   const port =
     want === undefined ? ports[0] : ports.find((p) => p.name === want || String(p.port) === want)
   if (port === undefined) throw badRef(ref, `no port ${want ?? ''} on the Service`, known)
@@ -114,9 +118,8 @@ function serviceRef(w: RefWorld, ref: string, ns: string, rest: string): Endpoin
   const svc = w.cluster.services.find(
     (s) => (s.metadata.namespace ?? 'default') === ns && s.metadata.name === name,
   )
-  const known = w.cluster.services.map(
-    (s) => `svc/${s.metadata.namespace ?? 'default'}/${s.metadata.name}`,
-  )
+  const known = () =>
+    w.cluster.services.map((s) => `svc/${s.metadata.namespace ?? 'default'}/${s.metadata.name}`)
   if (svc === undefined) throw badRef(ref, `no Service ${ns}/${name}`, known)
   const ip = svc.spec.clusterIP
   if (ip === undefined || ip === 'None' || parseIPv4(ip) === undefined)

@@ -43,6 +43,7 @@ import type { NetnsState } from '../model/netns.js'
 import { printIptablesSave } from '../netfilter/iptables-save/index.js'
 import { printNftRuleset } from '../netfilter/nft/index.js'
 import { printModelSysctls } from '../sysctl/index.js'
+import { afterRestore } from './iptables-restore.js'
 import { resolveRef } from './refs.js'
 
 export const SHOW_VIEWS = [
@@ -70,6 +71,12 @@ export interface ShowOptions {
   readonly pod?: string
   /** IPv6: ip6tables-save, `ip -6 route`, `ip -6 rule`. */
   readonly ipv6?: boolean
+  /**
+   * The iptables view: which iptables-save to imitate on a node built from the state
+   * (`iptables-restore` of the ruleset into a fresh namespace, as `kpath lab up` does). Default
+   * `legacy`, whose table order is the kernel's (the last table restored first).
+   */
+  readonly backend?: 'legacy' | 'nft'
 }
 
 export interface ShowResult {
@@ -80,7 +87,7 @@ export interface ShowResult {
 }
 
 type Rendered = Omit<ShowResult, 'warnings'>
-type ViewFn = (n: NetnsState, w: World, ipv6: boolean) => Rendered
+type ViewFn = (n: NetnsState, w: World, ipv6: boolean, backend: 'legacy' | 'nft') => Rendered
 
 /** JSON text with bigint counters as strings. */
 export function toJson(value: unknown): string {
@@ -91,7 +98,12 @@ function nothing(n: NetnsState, what: string, hint: string): KpathError {
   return new KpathError('KPATH_INVALID_ARGUMENT', `${n.name} has no ${what}`, { hint })
 }
 
-function iptablesView(n: NetnsState, _w: World, ipv6: boolean): Rendered {
+function iptablesView(
+  n: NetnsState,
+  _w: World,
+  ipv6: boolean,
+  backend: 'legacy' | 'nft',
+): Rendered {
   const rs = ipv6 ? n.iptables.ipv6 : n.iptables.ipv4
   if (rs === undefined)
     throw nothing(
@@ -99,7 +111,7 @@ function iptablesView(n: NetnsState, _w: World, ipv6: boolean): Rendered {
       `${ipv6 ? 'ip6tables' : 'iptables'} rules`,
       'kube-proxy may run in nftables mode here: show the nft view',
     )
-  return { text: printIptablesSave(rs), json: toJson(rs) }
+  return { text: printIptablesSave(afterRestore(rs, backend), { backend }), json: toJson(rs) }
 }
 
 function nftView(n: NetnsState): Rendered {
@@ -196,7 +208,7 @@ export function show(o: ShowOptions): ShowResult {
   const cluster = loadCluster(o.inputs)
   const state = assembleCluster(cluster)
   const n = pick(o, cluster, state)
-  const r = VIEWS[o.view](n, worldOf(n, state.namespaces), o.ipv6 === true)
+  const r = VIEWS[o.view](n, worldOf(n, state.namespaces), o.ipv6 === true, o.backend ?? 'legacy')
   const warnings = [
     ...cluster.warnings.map((w) => w.message),
     ...state.unsupported.map((u) => u.message),

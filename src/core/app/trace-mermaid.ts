@@ -3,10 +3,11 @@
  * `kpath trace --format mermaid`: a Mermaid sequence diagram of the hops. Participants are the
  * namespaces in the order the packets meet them; an arrow is a packet crossing from one
  * namespace to the next (solid for the request, dashed for the reply), labelled with the
- * devices and the packet as it left; notes carry NAT, tunnel and the outcome. Paste it into any
+ * devices and the packet as it left; notes carry NAT, tunnel and the outcome. With
+ * `--segment`, each segment after the handshake follows (dashed when the server sends it). Paste it into any
  * Mermaid renderer (GitHub renders ```mermaid blocks).
  */
-import type { Hop, Walk } from '../walk/index.js'
+import type { ClusterBranch, Hop, Walk } from '../walk/index.js'
 import {
   kindOf,
   type OfState,
@@ -17,6 +18,7 @@ import {
   whoIs,
 } from './cluster-trace-text.js'
 import type { TraceData } from './trace-pcapng.js'
+import { resetKind, segmentKind, segmentTitle } from './trace-tcp.js'
 
 /** Mermaid ends a statement at `;` and reads `#…;` as an entity: write both as entities. */
 function esc(s: string): string {
@@ -56,11 +58,15 @@ function notable(h: Hop): string[] {
   return [...nat, ...(h.encap ? [`${h.kind}: ${h.encap}`] : [])]
 }
 
-function walk(d: Diagram, w: Walk, k: PacketKind, reply: boolean, r: OfState): void {
+/**
+ * One walk's arrows and notes; `reply` (dashed arrows) for packets going back towards the
+ * client, `what` names the walk in its first note (`send`, `reply`, a segment).
+ */
+function walk(d: Diagram, w: Walk, k: PacketKind, reply: boolean, r: OfState, what?: string): void {
   let prev: Hop | undefined
   for (const h of w.hops) {
     if (prev === undefined)
-      d.note(h.netns, `${reply ? 'reply' : 'send'}: ${tcpdumpLine(h.packet, k)}`)
+      d.note(h.netns, `${what ?? (reply ? 'reply' : 'send')}: ${tcpdumpLine(h.packet, k)}`)
     else if (prev.netns !== h.netns) {
       const devs = `${prev.outIface ?? '?'} → ${h.inIface ?? '?'}`
       const arrow = reply ? '-->>' : '->>'
@@ -71,6 +77,16 @@ function walk(d: Diagram, w: Walk, k: PacketKind, reply: boolean, r: OfState): v
     prev = h
   }
   if (prev !== undefined) d.note(prev.netns, `=> ${outcomeText(w.outcome, r)}`)
+}
+
+/** `--segment`: the handshake's ACK and each segment, server segments dashed; their RSTs. */
+function segments(d: Diagram, b: ClusterBranch, r: OfState): void {
+  b.segments?.forEach((s, i) => {
+    const server = s.spec.from === 'server'
+    walk(d, s, segmentKind(s), server, r, segmentTitle(s, i))
+    const rst = resetKind(s)
+    if (s.reset && rst) walk(d, s.reset, rst, !server, r, 'RST answering it')
+  })
 }
 
 /**
@@ -87,6 +103,7 @@ export function traceMermaid(r: TraceData): string {
       d.note(first.netns, `branch ${i + 1} of ${n}, probability ${b.probability.toFixed(6)}`)
     walk(d, b, kindOf(r.packet), false, r)
     if (b.reply) walk(d, b.reply, replyKind(r.packet, b), true, r)
+    segments(d, b, r)
   })
   return `${['sequenceDiagram', ...d.participants(), ...d.body].join('\n')}\n`
 }

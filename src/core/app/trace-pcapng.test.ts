@@ -3,7 +3,9 @@
  * bridged trace, a VXLAN trace, a flannel-UDP trace (seed 003) and an IPIP trace (seed 002,
  * Calico tunl0), every hop's packet sits on the hop's interface with the expected link layer,
  * every layer (outer headers of each tunnel, then the flow's own) and addresses, and every
- * IPv4/TCP/UDP/ICMP checksum tshark verifies is good. The expectations are derived from the
+ * IPv4/TCP/UDP/ICMP checksum tshark verifies is good. With `--segment` (kubernetes#74839),
+ * every TCP header carries the walk's real seq/ack/window and payload length, through the
+ * handshake, the segment and the RST answering it. The expectations are derived from the
  * walk's hops here, not from the writer. Skipped without tshark, except in CI.
  */
 import { spawnSync } from 'node:child_process'
@@ -11,7 +13,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { HopTunnel, Walk } from '../walk/index.js'
+import type { TcpFlag } from '../model/packet.js'
+import { type HopTunnel, parseSegmentSpec, type Walk } from '../walk/index.js'
+import { parseRuleEdit } from '../whatif/index.js'
 import { type ClusterTraceReport, type TraceProto, traceBetween } from './cluster-trace.js'
 import { captureDevice } from './trace-capture.js'
 import { tracePcapng, tsharkDecodeHints } from './trace-pcapng.js'
@@ -48,23 +52,28 @@ const CHECKS = [
   'icmp.checksum.status',
 ]
 
-function tshark(r: ClusterTraceReport, name: string): Row[] {
+/** The capture written for `r`, read by tshark: the fields asked for, a row a packet. */
+function tsharkFields(r: ClusterTraceReport, name: string, fields: readonly string[]): string[][] {
   const path = join(dir, `${name}.pcapng`)
   writeFileSync(path, tracePcapng(r))
   const decode = tsharkDecodeHints(r).flatMap((h) => h.split(' '))
   const checks = ['ip', 'tcp', 'udp'].flatMap((p) => ['-o', `${p}.check_checksum:TRUE`])
-  const fields = [...FIELDS, ...CHECKS].flatMap((f) => ['-e', f])
+  const asked = fields.flatMap((f) => ['-e', f])
   const out = spawnSync(
     'tshark',
-    ['-r', path, ...decode, ...checks, '-T', 'fields', '-E', 'occurrence=a', ...fields],
+    ['-r', path, ...decode, ...checks, '-T', 'fields', '-E', 'occurrence=a', ...asked],
     { encoding: 'utf8' },
   )
   expect(out.status, out.stderr).toBe(0)
   return out.stdout
     .trimEnd()
     .split('\n')
-    .map((line) => {
-      const [iface = '', protocols = '', src = '', dst = '', ...sums] = line.split('\t')
+    .map((line) => line.split('\t'))
+}
+
+function tshark(r: ClusterTraceReport, name: string): Row[] {
+  return tsharkFields(r, name, [...FIELDS, ...CHECKS]).map(
+    ([iface = '', protocols = '', src = '', dst = '', ...sums]) => {
       return {
         iface,
         protocols,
@@ -72,7 +81,8 @@ function tshark(r: ClusterTraceReport, name: string): Row[] {
         dst: dst.split(','),
         checksums: sums.join(',').split(',').filter(Boolean),
       }
-    })
+    },
+  )
 }
 
 const LAYER: Readonly<Record<HopTunnel['type'], string>> = {
@@ -164,6 +174,78 @@ describe.skipIf(why !== undefined && !process.env.CI)(
       expect(
         rows.some((x) => x.iface === 'node-master1/tunl0' && x.protocols.startsWith('raw:ip:icmp')),
       ).toBe(true)
+    })
+  },
+)
+
+/** The flow's TCP header on every packet: tshark's raw (absolute) numbers, flags and payload. */
+interface TcpRow {
+  readonly seq: number
+  readonly ack: number
+  readonly win: number
+  readonly flags: readonly TcpFlag[]
+  readonly len: number
+}
+
+/** tshark's flag fields, in the order read below. */
+const FLAG_FIELDS: readonly (readonly [string, TcpFlag])[] = [
+  ['tcp.flags.fin', 'FIN'],
+  ['tcp.flags.syn', 'SYN'],
+  ['tcp.flags.reset', 'RST'],
+  ['tcp.flags.push', 'PSH'],
+  ['tcp.flags.ack', 'ACK'],
+]
+
+function tsharkTcp(r: ClusterTraceReport, name: string): { rows: TcpRow[]; checksums: string[] } {
+  const numbers = ['tcp.seq_raw', 'tcp.ack_raw', 'tcp.window_size_value', 'tcp.len']
+  const fields = [...numbers, ...FLAG_FIELDS.map(([f]) => f), 'tcp.checksum.status']
+  const rows = tsharkFields(r, name, fields)
+  return {
+    rows: rows.map(([seq, ack, win, len, ...rest]) => ({
+      seq: Number(seq),
+      ack: Number(ack),
+      win: Number(win),
+      flags: FLAG_FIELDS.filter((_, i) => rest[i] === '1').map(([, f]) => f),
+      len: Number(len),
+    })),
+    checksums: rows.map((x) => x.at(-1) ?? ''),
+  }
+}
+
+describe.skipIf(why !== undefined && !process.env.CI)(
+  `tshark reads a --segment conversation's TCP numbers${why ? ` (skipped: ${why})` : ''}`,
+  () => {
+    it('kubernetes#74839 without the INVALID DROP: SYN, SYN/ACK, ACK, the stray segment, the RST', () => {
+      const file = join(import.meta.dirname, '..', 'explain', 'testdata', 'conntrack-invalid.yaml')
+      const drop =
+        '-D KUBE-FORWARD -m conntrack --ctstate INVALID -m nfacct --nfacct-name ct_state_invalid_dropped_pkts -j DROP'
+      const r = traceBetween({
+        inputs: [{ file, text: readFileSync(file, 'utf8') }],
+        from: 'pod/default/client',
+        to: 'svc/default/web',
+        segments: [parseSegmentSpec('server:PSH+ACK,seq=200001,len=1398')],
+        edits: ['alpha', 'beta'].map((n) => parseRuleEdit(`node/${n}:${drop}`)),
+      })
+      const b = r.trace.branches[0]
+      const [ack, stray] = b?.segments ?? []
+      const syn = r.packet.tcpSeq
+      if (b?.reply === undefined || ack === undefined || stray?.reset === undefined || !syn)
+        throw new Error('the trace must play the whole conversation')
+      // Expected per walk, from the walk's own numbers; each hop is one packet.
+      const walks: [Walk, TcpRow][] = [
+        [b, { seq: syn.seq, ack: 0, win: syn.window, flags: ['SYN'], len: 0 }],
+        [b.reply, { seq: 2_000_000, ack: syn.seq + 1, win: 65160, flags: ['SYN', 'ACK'], len: 0 }],
+        [ack, { seq: ack.seq, ack: ack.ack, win: 502, flags: ['ACK'], len: 0 }],
+        [stray, { seq: stray.seq, ack: stray.ack, win: 502, flags: ['PSH', 'ACK'], len: 1398 }],
+        [stray.reset, { seq: stray.ack, ack: 0, win: 0, flags: ['RST'], len: 0 }],
+      ]
+      const want = walks.flatMap(([w, row]) => w.hops.map(() => row))
+      const { rows, checksums } = tsharkTcp(r, 'segments')
+      expect(rows).toEqual(want)
+      // Every TCP checksum good (1).
+      expect(new Set(checksums)).toEqual(new Set(['1']))
+      // Relative to the ISNs, as the --segment asked: the server's byte 200001.
+      expect(stray.seq - 2_000_000).toBe(200001)
     })
   },
 )

@@ -1,7 +1,8 @@
 /**
  * @module core/app/trace-pcapng
- * `kpath trace --format pcapng`: every hop of every branch (request, then reply) as one packet
- * of a pcapng capture, on one interface per device the trace crossed (named `netns/dev`,
+ * `kpath trace --format pcapng`: every hop of every branch (request, reply, then with
+ * `--segment` each segment after the handshake and the RST answering it) as one packet of a
+ * pcapng capture with the walk's TCP numbers, on one interface per device the trace crossed (named `netns/dev`,
  * Ethernet or raw IP as the device carries; see trace-capture.ts). Packets carry real headers
  * with checksums; hops inside a tunnel carry the real encapsulation (VXLAN in UDP, flanneld's
  * UDP with the raw inner IP, IP-in-IP); the hop's netfilter rules, route and outcome go in the
@@ -21,6 +22,7 @@ import {
   writePcapng,
 } from '../pcapng/index.js'
 import type { ClusterBranch, ClusterTrace, Hop, HopPacket, HopTunnel, Walk } from '../walk/index.js'
+import { synAckSeq, synSeq } from '../walk/tcp-seq.js'
 import {
   hopDetails,
   hopHeader,
@@ -29,6 +31,7 @@ import {
   replyKind,
 } from './cluster-trace-text.js'
 import { captureDevice } from './trace-capture.js'
+import { resetKind, segmentKind, segmentTitle } from './trace-tcp.js'
 
 const NO_MAC = '00:00:00:00:00:00'
 
@@ -39,10 +42,6 @@ export interface TraceData {
   readonly packet: Packet
   readonly trace: ClusterTrace
 }
-/** Initial sequence numbers: fixed stand-ins for the kernel's random ones. */
-const CLIENT_ISN = 0x1000_0000
-const SERVER_ISN = 0x2000_0000
-
 type FlowPacket = PacketKind & Partial<Pick<Packet, 'proto' | 'icmpId' | 'df'>>
 
 /** What the innermost packet of a walk is: the request the client sent, or the answer. */
@@ -53,20 +52,24 @@ interface Flow {
   readonly quote?: Uint8Array
 }
 
+/**
+ * The numbers of a TCP header: the walk's own (a conversation played with `--segment`), else
+ * the handshake's (core/walk tcp-seq.ts: the SYN, its SYN/ACK, or tcp_v4_send_reset's answer
+ * to the SYN: seq 0, ack = its seq + 1, window 0).
+ */
+function tcpNumbers(f: Flow): { seq: number; ack: number; window: number } {
+  const own = f.packet.tcpSeq
+  if (own !== undefined) return own
+  const syn = synSeq()
+  if (!f.reply) return syn
+  if (f.packet.tcpFlags?.includes('RST')) return { seq: 0, ack: (syn.seq + 1) >>> 0, window: 0 }
+  return synAckSeq(syn)
+}
+
 function tcpTransport(p: HopPacket, f: Flow): Transport {
-  const flags = f.packet.tcpFlags ?? []
+  const { seq, ack, window } = tcpNumbers(f)
   const ends = { sport: p.sport ?? 0, dport: p.dport ?? 0 }
-  if (!f.reply) return { kind: 'tcp', ...ends, seq: CLIENT_ISN, ack: 0, flags, window: 64240 }
-  // tcp_v4_send_reset answers a SYN with seq 0, ack = its seq + 1, window 0.
-  const rst = flags.includes('RST')
-  return {
-    kind: 'tcp',
-    ...ends,
-    seq: rst ? 0 : SERVER_ISN,
-    ack: CLIENT_ISN + 1,
-    flags,
-    window: rst ? 0 : 65160,
-  }
+  return { kind: 'tcp', ...ends, seq, ack, flags: f.packet.tcpFlags ?? [], window }
 }
 
 /** The transport header of the flow's own packet (not of a tunnel around it). */
@@ -160,6 +163,17 @@ class CaptureBuilder {
   }
 }
 
+/** `--segment`: each segment's walk after the handshake, and the RST that answered it. */
+function segmentsOf(cap: CaptureBuilder, b: ClusterBranch, name: string): void {
+  b.segments?.forEach((s, j) => {
+    const title = `${name} ${segmentTitle(s, j)}`
+    cap.walk(s, { packet: segmentKind(s), reply: s.spec.from === 'server' }, title)
+    const rst = resetKind(s)
+    if (s.reset && rst)
+      cap.walk(s.reset, { packet: rst, reply: s.spec.from === 'client' }, `${title}, RST`)
+  })
+}
+
 function isEcho(p: Packet): boolean {
   return p.proto === PROTO.icmp && p.icmpType === 8
 }
@@ -194,6 +208,7 @@ export function tracePcapng(r: TraceData, o: PcapngOptions = {}): Uint8Array {
     }
     const quote = received(b, request)
     cap.walk(b.reply, { packet: answer, reply: true, ...(quote ? { quote } : {}) }, `${name} reply`)
+    segmentsOf(cap, b, name)
   })
   return writePcapng({
     application: 'kpath trace',

@@ -48,7 +48,8 @@ function eventText(e: TraceEvent, rs: Ruleset, c: Palette): string {
   const line = traceLine(e)
   if (e.kind === 'rule') {
     const rule = ruleAt(rs, e)
-    const spec = rule ? `  ${c.dim(formatRuleSpec(rule))}` : ''
+    // The rule as iptables-save prints its line, as the cluster trace view quotes it.
+    const spec = rule ? `  ${c.dim(`-A ${e.chain}${formatRuleSpec(rule)}`)}` : ''
     return `${e.type === 'rule' ? line : c.dim(line)}${spec}`
   }
   if (e.kind === 'nat') return c.cyan(line)

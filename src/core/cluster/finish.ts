@@ -5,12 +5,26 @@
  * core/route/kernel-routes), so that `routes` reads like `ip route show table all`.
  */
 import type { NetnsRole, NetnsState } from '../model/netns.js'
-import { withKernelRoutes } from '../route/kernel-routes.js'
+import { loopbackAddresses, withKernelRoutes } from '../route/kernel-routes.js'
 import type { NetnsBuilder } from './builder.js'
 import { applyAll, type NodeNetfilter } from './netfilter.js'
 import { fillInterfaceSysctls } from './sysctls.js'
 
-export function finishNetns(b: NetnsBuilder, netfilter?: NodeNetfilter): NetnsState {
+/**
+ * The addresses the namespace ends up with: the builder's, then the loopback ones the kernel
+ * gives `lo` (withKernelRoutes adds the same). Known before the namespace is built: they
+ * depend on the links, the addresses and the IPv6 `disable_ipv6` knobs, which are final once
+ * the builder is.
+ */
+export function finalAddresses(b: NetnsBuilder): NetnsState['addresses'] {
+  return [...b.addresses, ...loopbackAddresses(b)]
+}
+
+export function finishNetns(
+  b: NetnsBuilder,
+  netfilter?: NodeNetfilter,
+  addresses: NetnsState['addresses'] = finalAddresses(b),
+): NetnsState {
   fillInterfaceSysctls(
     b.sysctls,
     b.links.map((l) => l.name),
@@ -20,7 +34,7 @@ export function finishNetns(b: NetnsBuilder, netfilter?: NodeNetfilter): NetnsSt
     name: b.name,
     role: b.role,
     links: b.links,
-    addresses: b.addresses,
+    addresses,
     routes: b.routes,
     rules: b.rules,
     neighbours: b.neighbours,
@@ -45,13 +59,27 @@ function ownNetfilter(b: NetnsBuilder): NodeNetfilter {
   }
 }
 
+/** The fields of a lazy namespace that are known before it is built, and cheap to hold. */
+export interface EagerFields {
+  readonly links: NetnsState['links']
+  readonly addresses: NetnsState['addresses']
+}
+
 /**
- * A namespace whose state is built on first read of any field but its name and role. A
- * 1,000-node cluster has tens of thousands of pod namespaces and a trace visits a handful;
- * building each one's sysctls and kernel routes up front was most of the assembly's time.
- * Reading any field builds the whole state once (spreading the object reads them all).
+ * A namespace whose state is built on first read of any other field than its name, role and
+ * the `eager` ones. A 1,000-node cluster has tens of thousands of pod namespaces and a trace
+ * visits a handful; building each one's sysctls and kernel routes up front was most of the
+ * assembly's time. The walk finds neighbours by links and addresses (veth peers, bridge ports,
+ * macvlan parents), so those are given up front when the builder already holds them final:
+ * looking for a peer must not build every namespace. Reading any other field builds the whole
+ * state once (spreading the object reads them all).
  */
-export function lazyNetns(name: string, role: NetnsRole, build: () => NetnsState): NetnsState {
+export function lazyNetns(
+  name: string,
+  role: NetnsRole,
+  build: () => NetnsState,
+  eager?: EagerFields,
+): NetnsState {
   let cell: NetnsState | undefined
   const get = () => {
     cell ??= build()
@@ -61,10 +89,10 @@ export function lazyNetns(name: string, role: NetnsRole, build: () => NetnsState
     name,
     role,
     get links() {
-      return get().links
+      return eager?.links ?? get().links
     },
     get addresses() {
-      return get().addresses
+      return eager?.addresses ?? get().addresses
     },
     get routes() {
       return get().routes

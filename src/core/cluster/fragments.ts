@@ -18,7 +18,14 @@ export function concatFragments(...parts: readonly NetnsFragment[]): NetnsFragme
       | 'daemons',
   >(
     k: K,
-  ) => parts.flatMap((p) => (p[k] ?? []) as NonNullable<NetnsFragment[K]>[number][])
+  ) => {
+    // A loop, not flatMap: flannel's node fragment holds a route, neighbour and FDB entry per
+    // peer, and a 1,000-node cluster joins a thousand of those lists.
+    const out: NonNullable<NetnsFragment[K]>[number][] = []
+    for (const p of parts)
+      for (const x of (p[k] ?? []) as NonNullable<NetnsFragment[K]>[number][]) out.push(x)
+    return out
+  }
   const text = (family: 'ipv4' | 'ipv6') => {
     const texts = parts
       .map((p) => p.iptablesRestore?.[family])

@@ -14,12 +14,29 @@ import { KpathError } from '../errors.js'
 import type { Cluster } from '../kube/model.js'
 import { type KubeProxyRender, proxyNodeContext, renderKubeProxy } from '../kube/proxy/index.js'
 import { nodePortAddresses } from '../kube/proxy/node-ports.js'
+import { renderShareKey } from '../kube/proxy/share-key.js'
 import type { NetnsBuilder } from './builder.js'
 import type { ReportSink } from './context.js'
 import { deterministicMac } from './names.js'
 
 /** IPVS-mode renders per cluster and node, so that the rules and the node state agree. */
 const IPVS_RENDERS = new WeakMap<Cluster, Map<string, KubeProxyRender | undefined>>()
+
+/**
+ * Renders shared by the nodes of a cluster whose rules are the same (kube/proxy/share-key.ts:
+ * on a cluster without Local traffic policies or topology hints, every node with the same
+ * proxier options). They then hold the same parsed chains, which the engine compiles once.
+ */
+const SHARED_RENDERS = new WeakMap<Cluster, Map<string, KubeProxyRender>>()
+
+function cached<T>(store: WeakMap<Cluster, Map<string, T>>, cluster: Cluster): Map<string, T> {
+  let kept = store.get(cluster)
+  if (kept === undefined) {
+    kept = new Map()
+    store.set(cluster, kept)
+  }
+  return kept
+}
 
 export function renderNodeProxy(
   cluster: Cluster,
@@ -30,7 +47,12 @@ export function renderNodeProxy(
   const kept = IPVS_RENDERS.get(cluster)
   if (kept?.has(nodeName)) return kept.get(nodeName)
   try {
-    const out = renderKubeProxy(cluster, proxyNodeContext(cluster, { nodeName, interfaces }))
+    const node = proxyNodeContext(cluster, { nodeName, interfaces })
+    const key = renderShareKey(cluster, node)
+    const shared = key === undefined ? undefined : cached(SHARED_RENDERS, cluster)
+    const hit = key === undefined ? undefined : shared?.get(key)
+    const out = hit ?? renderKubeProxy(cluster, node)
+    if (key !== undefined) shared?.set(key, out)
     for (const w of out.warnings) sink.add(`kube-proxy on node ${nodeName} would log: ${w}`)
     return out
   } catch (e) {
@@ -64,12 +86,7 @@ export function addIpvsState(
 ): void {
   if (cluster.kubeProxy.mode !== 'ipvs') return
   const out = renderNodeProxy(cluster, nodeName, interfaces, sink)
-  let kept = IPVS_RENDERS.get(cluster)
-  if (kept === undefined) {
-    kept = new Map()
-    IPVS_RENDERS.set(cluster, kept)
-  }
-  kept.set(nodeName, out)
+  cached(IPVS_RENDERS, cluster).set(nodeName, out)
   const node = out?.ipvs?.node
   if (node === undefined) return
   const from = `kube-proxy (ipvs) on node ${nodeName}`

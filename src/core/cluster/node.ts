@@ -20,9 +20,10 @@ import { objectKey } from '../kube/model.js'
 import { podsOnNode } from '../kube/pods-by-node.js'
 import { netnsName } from '../model/cluster-state.js'
 import type { NetnsState } from '../model/netns.js'
+import { answersArpForOwnAddressesOnly } from '../route/index.js'
 import { NetnsBuilder } from './builder.js'
 import { ReportSink } from './context.js'
-import { finishNetns, lazyNetns } from './finish.js'
+import { finalAddresses, finishNetns, lazyNetns } from './finish.js'
 import { addIpvsState, renderNodeProxy, routeLocalnet } from './kube-proxy.js'
 import { nodeNetfilter, type ProxyThunk } from './netfilter.js'
 import { echoServers, hasSandbox } from './pods.js'
@@ -82,7 +83,15 @@ export function buildNode(input: NodeInput): BuiltNode {
     b.routes.push(checkedRoute(b, topologyRoute(r, nicsOf(b), `node ${name}`), name))
   Object.assign(b.sysctls, placement.sysctls)
   const [proxy, nft, failed] = proxyOf(input, name, b)
-  const node = finishNetns(b, nodeNetfilter(proxy, nft, b.restore))
+  const netfilter = nodeNetfilter(proxy, nft, b.restore)
+  // Built on first use, like the pods: a trace reads the routes and rules of the few nodes it
+  // crosses. Links and addresses are final here (the walk looks for neighbours by them).
+  const addresses = finalAddresses(b)
+  const node = lazyNetns(b.name, b.role, () => finishNetns(b, netfilter, addresses), {
+    links: b.links,
+    addresses,
+  })
+  if (ownAddressesOnly(b)) answersArpForOwnAddressesOnly(node)
   // Pods copy the node's final IPv4 conf (they are created on a running node).
   return { node, pods: pods.map((p) => finishPod(p, node)), proxyFailed: failed }
 }
@@ -101,6 +110,17 @@ function proxyOf(input: NodeInput, name: string, b: NetnsBuilder): [ProxyThunk, 
     failed = kubeProxy && render === undefined
   }
   return [thunk, kubeProxy && cluster.kubeProxy.mode === 'nftables', failed]
+}
+
+/**
+ * The node will answer ARP for its own addresses only (core/route `mayAnswerArp`): no proxy
+ * ARP knob set (finishing the node only copies `conf.default` to its interfaces, and `all`
+ * and `default` are here already), no proxy neighbour entry, and no `local` route of its own.
+ */
+function ownAddressesOnly(b: NetnsBuilder): boolean {
+  for (const [key, value] of Object.entries(b.sysctls))
+    if (/\.proxy_arp(_pvlan)?$/.test(key) && Number(value.trim()) !== 0) return false
+  return !b.neighbours.some((n) => n.proxy === true) && !b.routes.some((r) => r.type === 'local')
 }
 
 function underlayNic(p: NodePlacement): SegmentNic {
@@ -153,13 +173,20 @@ function wirePods(input: NodeInput, b: NetnsBuilder, u: NodeUnderlay): PodBuild[
 
 /**
  * The pod copies the node's IPv4 conf at creation; what its plugin wrote afterwards stays.
- * Built on first use (lazyNetns): the node's sysctls are final by now.
+ * Built on first use (lazyNetns): the node's sysctls are final by now. Its links and addresses
+ * are final already (the inherited sysctls are IPv4 ones, which the addresses do not depend on).
  */
 function finishPod(p: PodBuild, node: NetnsState): NetnsState {
-  return lazyNetns(p.b.name, p.b.role, () => {
-    Object.assign(p.b.sysctls, inheritedSysctls(node.sysctls), p.written)
-    return finishNetns(p.b)
-  })
+  const addresses = finalAddresses(p.b)
+  return lazyNetns(
+    p.b.name,
+    p.b.role,
+    () => {
+      Object.assign(p.b.sysctls, inheritedSysctls(node.sysctls), p.written)
+      return finishNetns(p.b, undefined, addresses)
+    },
+    { links: p.b.links, addresses },
+  )
 }
 
 function nicsOf(b: NetnsBuilder) {

@@ -15,6 +15,7 @@
  *   kube-proxy's on nodes (86400 s, 3600 s: `conntrack.tcpEstablishedTimeout` 24h and
  *   `tcpCloseWaitTimeout` 1h, which kube-proxy writes at start-up).
  */
+import { sysctlIface } from '../sysctl/format.js'
 
 /** IPv4 `conf` knobs the routing, ARP and netfilter models read, at the kernel's defaults. */
 export const CONF_DEFAULTS: Readonly<Record<string, string>> = {
@@ -77,7 +78,8 @@ export function fillInterfaceSysctls(
   if (allForwarding !== undefined) sysctls['net.ipv4.ip_forward'] = allForwarding
   const forward = sysctls['net.ipv4.ip_forward'] ?? '0'
   for (const iface of ifaces) {
-    const base = `net.ipv4.conf.${iface}`
+    // sysctl(8)'s spelling: a dot in the name (flannel.1) becomes a slash (flannel/1).
+    const base = `net.ipv4.conf.${sysctlIface(iface)}`
     for (const key of Object.keys(CONF_DEFAULTS))
       sysctls[`${base}.${key}`] ??=
         sysctls[`net.ipv4.conf.default.${key}`] ?? CONF_DEFAULTS[key] ?? '0'

@@ -9,6 +9,7 @@
 import type { Conn, CtDir } from './conn.js'
 import type { ConntrackEntry } from './model.js'
 import type { TcpFlagIndex } from './tcp-state.js'
+import { cloneWindow, freshWindow, type TcpWindowMemory } from './tcp-window.js'
 
 export interface TcpMemory {
   /** Flag index and direction of the last segment that changed or was ignored (last_index). */
@@ -20,6 +21,8 @@ export interface TcpMemory {
   simultaneousOpen: boolean
   /** IP_CT_EXP_CHALLENGE_ACK: a SYN was ignored in LAST_ACK, its challenge ACK is expected. */
   challengeAck: boolean
+  /** Window tracking (tcp-window.ts): ct->proto.tcp.seen[] and the last_* notes. */
+  window: TcpWindowMemory
 }
 
 /** Listed fields that ride along unmodelled, so a round trip through a table loses nothing. */
@@ -33,6 +36,8 @@ export interface ConnMemory {
   /** Table clock (seconds) when the connection was created. */
   createdAt: number
   passthrough?: Passthrough
+  /** Why the tracker last refused a packet (the kernel's nf_conntrack_log_invalid text). */
+  invalidReason?: string
 }
 
 const MEMORY = new WeakMap<Conn, ConnMemory>()
@@ -45,6 +50,7 @@ function freshMemory(): ConnMemory {
       closeInit: false,
       simultaneousOpen: false,
       challengeAck: false,
+      window: freshWindow(),
     },
     createdAt: 0,
   }
@@ -67,7 +73,7 @@ export function resetTcpMemory(conn: Conn): void {
 export function copyMemory(from: Conn, to: Conn): void {
   const m = MEMORY.get(from)
   if (!m) return
-  MEMORY.set(to, { ...m, tcp: { ...m.tcp } })
+  MEMORY.set(to, { ...m, tcp: { ...m.tcp, window: cloneWindow(m.tcp.window) } })
 }
 
 export function setPassthrough(conn: Conn, e: ConntrackEntry): void {

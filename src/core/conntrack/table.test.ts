@@ -98,13 +98,20 @@ describe('TCP through the table', () => {
       [],
       ['FIN'],
     ] as const) {
-      expect(t.lookup(tcpPacket(C, 40001, S, 80, [...flags])), flags.join()).toEqual({
+      expect(t.lookup(tcpPacket(C, 40001, S, 80, [...flags])), flags.join()).toMatchObject({
         dir: 'original',
         info: 'INVALID',
       })
     }
+    expect(t.lookup(tcpPacket(C, 40001, S, 80, ['SYN', 'FIN'])).reason).toBe(
+      'invalid TCP flag combination SYN/FIN',
+    )
     pass(t, syn)
-    expect(t.lookup({ ...syn, tcpFlags: ['ACK'] })).toEqual({ dir: 'original', info: 'INVALID' })
+    expect(t.lookup({ ...syn, tcpFlags: ['ACK'] })).toEqual({
+      dir: 'original',
+      info: 'INVALID',
+      reason: 'ACK in the original direction is invalid in state SYN_SENT',
+    })
     expect(only(t)).toMatchObject({ tcpState: 'SYN_SENT', timeout: 120 })
   })
 

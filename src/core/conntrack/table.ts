@@ -37,6 +37,8 @@ export interface LookupResult {
   /** The packet's direction relative to the connection. */
   readonly dir: CtDir
   readonly info: CtInfo
+  /** For INVALID from a protocol tracker: why (what nf_conntrack_log_invalid would log). */
+  readonly reason?: string
 }
 
 interface Hit {
@@ -45,6 +47,14 @@ interface Hit {
 }
 
 const INVALID: LookupResult = { dir: 'original', info: 'INVALID' }
+
+/** An INVALID result with the tracker's reason, taken off the connection's notes. */
+function invalidBecause(conn: Conn, dir: CtDir): LookupResult {
+  const m = memoryOf(conn)
+  const reason = m.invalidReason
+  m.invalidReason = undefined
+  return reason === undefined ? { dir, info: 'INVALID' } : { dir, info: 'INVALID', reason }
+}
 
 /** The zone id each direction of a connection is hashed in (nf_ct_zone_id). */
 function zoneId(conn: Conn, dir: CtDir): number {
@@ -76,9 +86,12 @@ export class ConntrackTable {
     return table
   }
 
-  /** An independent copy (connections and their tracker memory included), for trace branches. */
-  clone(): ConntrackTable {
-    const copy = new ConntrackTable(this.config)
+  /**
+   * An independent copy (connections and their tracker memory included), for trace branches;
+   * with `config`, the copy runs with those settings (a sysctl written mid-flow).
+   */
+  clone(config?: ConntrackConfig): ConntrackTable {
+    const copy = new ConntrackTable(config === undefined ? this.config : resolveConfig(config))
     copy.now = this.now
     for (const conn of this.conns) copy.insert(cloneConn(conn))
     return copy
@@ -122,7 +135,7 @@ export class ConntrackTable {
     const conn = newConn(tuple, reply, pkt.proto, l3, zone === 0 ? undefined : zone)
     memoryOf(conn).createdAt = this.now
     const verdict = trackPacket(conn, 'original', pkt, this.context())
-    if (verdict !== 'accept' && verdict !== 'ignore') return INVALID
+    if (verdict !== 'accept' && verdict !== 'ignore') return invalidBecause(conn, 'original')
     return { conn, dir: 'original', info: 'NEW' }
   }
 
@@ -130,7 +143,7 @@ export class ConntrackTable {
     const { conn, dir } = hit
     const info: CtInfo = dir === 'reply' || conn.status.seenReply ? 'ESTABLISHED' : 'NEW'
     const verdict = trackPacket(conn, dir, pkt, this.context())
-    if (verdict === 'invalid') return { dir, info: 'INVALID' }
+    if (verdict === 'invalid') return invalidBecause(conn, dir)
     if (verdict === 'reopen') {
       this.remove(conn)
       return 'repeat'
@@ -152,7 +165,15 @@ export class ConntrackTable {
   }
 
   private context() {
-    return { timeouts: this.config.timeouts, loose: this.config.tcpLoose, now: this.now }
+    const c = this.config
+    return {
+      timeouts: c.timeouts,
+      loose: c.tcpLoose,
+      beLiberal: c.tcpBeLiberal,
+      ignoreInvalidRst: c.tcpIgnoreInvalidRst,
+      maxRetrans: c.tcpMaxRetrans,
+      now: this.now,
+    }
   }
 
   /**
@@ -189,6 +210,11 @@ export class ConntrackTable {
   /** The connection and direction a tuple belongs to. */
   find(t: Tuple, proto: number, zone = 0): Hit | undefined {
     return this.index.get(tupleKey(t, proto, zone))
+  }
+
+  /** Is this connection in the table (confirmed and not deleted since)? */
+  has(conn: Conn): boolean {
+    return this.conns.has(conn)
   }
 
   /** The confirmed connections, in insertion order. */

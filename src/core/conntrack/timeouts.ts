@@ -105,6 +105,9 @@ export const TIMEOUT_SYSCTLS: Readonly<Record<keyof ConntrackTimeouts, string | 
 /** The TCP sysctls that are switches rather than timeouts. */
 export const TCP_LOOSE_SYSCTL = 'net.netfilter.nf_conntrack_tcp_loose'
 export const TCP_BE_LIBERAL_SYSCTL = 'net.netfilter.nf_conntrack_tcp_be_liberal'
+export const TCP_IGNORE_INVALID_RST_SYSCTL = 'net.netfilter.nf_conntrack_tcp_ignore_invalid_rst'
+/** Not a switch but a count: identical ACKs before the max_retrans timeout applies (default 3). */
+export const TCP_MAX_RETRANS_SYSCTL = 'net.netfilter.nf_conntrack_tcp_max_retrans'
 
 /** The timeout a TCP state is refreshed to (the kernel's `timeouts[new_state]`). */
 export function tcpStateTimeout(t: ConntrackTimeouts, state: TcpCtState): number {
@@ -187,6 +190,16 @@ export function timeoutsFromSysctls(sysctls: Readonly<Record<string, string>>): 
     if (name !== undefined && value !== undefined) out[key] = sysctlInt(name, value)
   }
   return out
+}
+
+/** An integer conntrack sysctl, or `fallback` when the namespace does not set it. */
+export function sysctlCount(
+  sysctls: Readonly<Record<string, string>>,
+  name: string,
+  fallback: number,
+): number {
+  const value = sysctls[name]
+  return value === undefined ? fallback : sysctlInt(name, value)
 }
 
 /** A boolean conntrack sysctl (`tcp_loose`, `tcp_be_liberal`): any non-zero value is on. */

@@ -18,6 +18,10 @@ import { PROTO_DCCP, PROTO_GRE, PROTO_UDPLITE } from './tuple.js'
 export interface TrackContext {
   readonly timeouts: ConntrackTimeouts
   readonly loose: boolean
+  /** The TCP window switches (tcp-window.ts); off by default, as in the kernel. */
+  readonly beLiberal?: boolean
+  readonly ignoreInvalidRst?: boolean
+  readonly maxRetrans?: number
   /** Table clock, seconds. */
   readonly now: number
 }
@@ -33,7 +37,7 @@ export function trackPacket(conn: Conn, dir: CtDir, pkt: Packet, ctx: TrackConte
   switch (conn.proto) {
     case PROTO.tcp:
       if (pkt.tcpFlags === undefined) throw missingFlags()
-      return trackTcp(conn, dir, pkt.tcpFlags, ctx)
+      return trackTcp(conn, dir, pkt.tcpFlags, ctx, pkt.tcpSeq)
     case PROTO.udp:
       return trackUdp(conn, ctx)
     case PROTO_UDPLITE:

@@ -135,8 +135,9 @@ export function tupleEquals(a: Tuple, b: Tuple): boolean {
 
 /** A hash key for a tuple of protocol `proto` in conntrack zone `zone`. */
 export function tupleKey(t: Tuple, proto: number, zone: number): string {
-  const l4 = [t.sport, t.dport, t.icmpType, t.icmpCode, t.icmpId, t.srcKey, t.dstKey]
-  return `${zone}/${proto}/${t.src}/${t.dst}/${l4.map((v) => v ?? '').join(',')}`
+  // One template, no array: every conntrack lookup and NAT uniqueness probe builds a key.
+  const l4 = `${t.sport ?? ''},${t.dport ?? ''},${t.icmpType ?? ''},${t.icmpCode ?? ''}`
+  return `${zone}/${proto}/${t.src}/${t.dst}/${l4},${t.icmpId ?? ''},${t.srcKey ?? ''},${t.dstKey ?? ''}`
 }
 
 /**

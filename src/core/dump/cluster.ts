@@ -43,13 +43,35 @@ interface DumpNode {
   readonly nic?: { readonly link: Link; readonly address: string; readonly prefixLen: number }
 }
 
-/** The underlay NIC: the device of the main table's IPv4 default route, with its address. */
-function underlayNic(n: NetnsState): DumpNode['nic'] {
+/**
+ * The port of `bridge` that leads out of the node: a port that is not a veth (a NIC, a bond, a
+ * VLAN), else the veth port whose MAC the bridge carries. A bridge holding the node's address
+ * must keep the NIC's MAC for the node to keep its identity on the LAN (set by the network
+ * configuration, or taken by the kernel from its first port); pod veths get random MACs.
+ */
+function uplinkPort(n: NetnsState, bridge: Link): Link | undefined {
+  const ports = n.links.filter((l) => l.master === bridge.name)
+  return ports.find((l) => l.kind !== 'veth') ?? ports.find((l) => l.mac === bridge.mac)
+}
+
+/**
+ * The underlay NIC: the device of the main table's IPv4 default route, with its address. When
+ * that device is a bridge (an underlay CNI: seed 000's mybr0 holds the node's NIC and its pods),
+ * the link wired to the LAN is the bridge's uplink port, the address the bridge's.
+ */
+function underlayNic(n: NetnsState, host: string, notes: string[]): DumpNode['nic'] {
   const dev = n.routes.find(
     (r) => r.family === 4 && r.table === TABLE_MAIN && r.dst === 'default',
   )?.dev
-  const link = n.links.find((l) => l.name === dev)
+  const found = n.links.find((l) => l.name === dev)
   const addr = n.addresses.find((a) => a.iface === dev && a.family === 4 && a.scope === 'global')
+  const link = found?.kind === 'bridge' ? uplinkPort(n, found) : found
+  if (found?.kind === 'bridge')
+    notes.push(
+      link === undefined
+        ? `node ${host}: the default route leaves by bridge ${found.name}, and none of its ports is a NIC or carries its MAC: not linked to other nodes`
+        : `node ${host}: the default route leaves by bridge ${found.name}: its port ${link.name} is the underlay NIC (${link.kind === 'veth' ? 'it carries the bridge’s MAC' : `a ${link.kind} port`})`,
+    )
   return link && addr ? { link, address: addr.local, prefixLen: addr.prefixLen } : undefined
 }
 
@@ -59,7 +81,7 @@ function nodeOf(d: ParsedDump, i: number, notes: string[]): DumpNode {
     notes.push(`${d.source}: hostname.txt not collected: the node is called ${host}`)
   const { state, notes: own } = dumpNetns(d, netnsName.node(host), { kind: 'node', node: host })
   notes.push(...own.map((n) => `node ${host}: ${n}`))
-  const nic = underlayNic(state)
+  const nic = underlayNic(state, host, notes)
   if (nic === undefined)
     notes.push(
       `node ${host}: no IPv4 default route with an addressed device: not linked to other nodes`,

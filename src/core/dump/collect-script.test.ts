@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { readDumpDir } from '../../adapters/node/dump-dir.js'
 import { collectScript, shellQuote } from './collect-script.js'
 import { DUMP_FILES } from './files.js'
 import { parseDump } from './read.js'
@@ -44,7 +45,7 @@ afterAll(() => {
 })
 
 describe.skipIf(skip !== undefined)(`live${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  it('writes a dump kpath reads; a missing command leaves its file out', () => {
+  it('writes a dump kpath reads; a missing command leaves its file out', async () => {
     const ns = `kpath-h7-${process.pid}-collect`
     execFileSync('ip', ['netns', 'add', ns])
     made.push(ns)
@@ -96,6 +97,9 @@ describe.skipIf(skip !== undefined)(`live${skip ? ` (skipped: ${skip})` : ''}`, 
     expect(d.links?.map((l) => l.link.name)).toEqual(['lo'])
     expect(d.sysctls?.every((s) => s.name.startsWith('net.'))).toBe(true)
     expect(readdirSync(tmp)).toContain('dump.tar.gz')
+    // The tarball it wrote reads back as the folder (core/dump/archive.ts, gunzip by node:zlib).
+    const folder = new Map(names.map((n) => [n, readFileSync(join(out, n), 'utf8')]))
+    expect(await readDumpDir(join(tmp, 'dump.tar.gz'))).toEqual(folder)
     rmSync(tmp, { recursive: true, force: true })
   })
 })

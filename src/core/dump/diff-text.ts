@@ -9,7 +9,8 @@ import type { Drift, DriftReport } from './diff-types.js'
 const SIGN = { missing: '-', extra: '+', differs: '~' } as const
 
 function line(d: Drift): string[] {
-  const what = d.kind === 'chain' ? `chain ${d.text}` : d.text
+  // A whole nftables table is reported as a chain-level drift, named `table FAMILY NAME`.
+  const what = d.kind === 'chain' && !d.text.startsWith('table ') ? `chain ${d.text}` : d.text
   if (d.change !== 'differs') return [`  ${SIGN[d.change]} [${d.where}] ${what}`]
   const label = d.kind === 'endpoints' ? 'endpoints' : ''
   return [

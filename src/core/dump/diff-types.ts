@@ -4,13 +4,14 @@
  * the Kubernetes objects, as `kpath diff` reports it (text and `--json`).
  */
 
-export type DriftKind = 'rule' | 'chain' | 'endpoints' | 'route' | 'ipset' | 'sysctl'
+/** `set`: an nftables set or map (kube-proxy's nftables mode). */
+export type DriftKind = 'rule' | 'chain' | 'endpoints' | 'route' | 'ipset' | 'set' | 'sysctl'
 
 export interface Drift {
   readonly kind: DriftKind
   /** missing: rendered but not on the node; extra: on the node only; differs: both, unequal. */
   readonly change: 'missing' | 'extra' | 'differs'
-  /** What it belongs to: `service NS/NAME`, `chain NAME`, `routes`, `ipset NAME`, `sysctls`. */
+  /** What it belongs to: `service NS/NAME`, `chain NAME`, `set NAME`, `routes`, `ipset NAME`, `sysctls`. */
   readonly group: string
   /** Where: `ipv4 nat`, `table main`, … */
   readonly where: string

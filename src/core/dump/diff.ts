@@ -2,9 +2,10 @@
  * @module core/dump/diff
  * `kpath diff --dump DIR FILE…`: a node's real state (its dump) against what kpath renders for
  * that node from the Kubernetes objects (the same loadCluster → assembleCluster as `kpath
- * trace FILE…`). Compared: iptables rules by chain and Service (diff-rules.ts), IPv4 routes of
- * every table (as `ip route` prints them), ipset members, and the sysctls the CNI and kube-proxy
- * depend on. Only what the dump holds is compared; the report lists what was.
+ * trace FILE…`). Compared: iptables rules by chain and Service (diff-rules.ts), kube-proxy's
+ * nftables tables (diff-nft.ts), IPv4 and IPv6 routes of every table (as `ip route` prints
+ * them), ipset members, and the sysctls the CNI and kube-proxy depend on. Only what the dump
+ * holds is compared; the report lists what was.
  */
 import { type AssembledCluster, assembleCluster } from '../cluster/index.js'
 import { KpathError } from '../errors.js'
@@ -13,6 +14,8 @@ import { type IpSet, printIpsetSave } from '../ipset/index.js'
 import { type LoadInput, loadCluster } from '../kube/load/index.js'
 import { netnsName } from '../model/cluster-state.js'
 import type { NetnsState, Route } from '../model/netns.js'
+import { multisetDiff } from './diff-multiset.js'
+import { diffNftables } from './diff-nft.js'
 import { diffRulesets } from './diff-rules.js'
 import type { Drift, DriftReport } from './diff-types.js'
 import { dumpNetns } from './netns.js'
@@ -29,27 +32,20 @@ function routeText(r: Route): string {
   return printIpRouteText([{ route: r, extra: {} }]).trimEnd()
 }
 
-function multisetDiff(
-  real: readonly string[],
-  want: readonly string[],
-  make: (change: 'missing' | 'extra', text: string) => Drift,
-): Drift[] {
-  const left = [...real]
-  const out: Drift[] = []
-  for (const w of want) {
-    const i = left.indexOf(w)
-    if (i >= 0) left.splice(i, 1)
-    else out.push(make('missing', w))
-  }
-  return [...out, ...left.map((t) => make('extra', t))]
-}
-
-function diffRoutes(real: NetnsState, want: NetnsState): Drift[] {
-  const v4 = (n: NetnsState) => n.routes.filter((r) => r.family === 4)
+/**
+ * Routes of one family in every table, as `ip route` prints them. IPv6 routes the kernel makes
+ * itself from links and addresses (`proto kernel`: each device's fe80::/64, the local table's
+ * address and multicast routes) are left out: kpath does not model IPv6 link-local addressing,
+ * and they follow from state compared elsewhere. The routes CNIs and people add are compared.
+ */
+function diffRoutes(real: NetnsState, want: NetnsState, family: 4 | 6): Drift[] {
+  const of = (n: NetnsState) =>
+    n.routes.filter((r) => r.family === family && (family === 4 || r.proto !== 'kernel'))
   const key = (r: Route) => `${r.table}\u0000${routeText(r)}`
-  return multisetDiff(v4(real).map(key), v4(want).map(key), (change, k) => {
+  return multisetDiff(of(real).map(key), of(want).map(key), (change, k) => {
     const [table = '', text = ''] = k.split('\u0000')
-    return { kind: 'route', change, group: 'routes', where: `table ${table}`, text }
+    const group = family === 4 ? 'routes' : 'IPv6 routes'
+    return { kind: 'route', change, group, where: `table ${table}`, text }
   })
 }
 
@@ -140,7 +136,11 @@ export function diffNode(dump: ParsedDump, want: NetnsState): DriftReport {
   }
   if (has(dump, 'ip-route.json')) {
     compared.push('IPv4 routes')
-    drifts.push(...diffRoutes(real, want))
+    drifts.push(...diffRoutes(real, want, 4))
+  }
+  if (has(dump, 'ip-route6.json')) {
+    compared.push('IPv6 routes')
+    drifts.push(...diffRoutes(real, want, 6))
   }
   if (has(dump, 'ipset-save.txt')) {
     compared.push('ipsets')
@@ -150,8 +150,10 @@ export function diffNode(dump: ParsedDump, want: NetnsState): DriftReport {
     compared.push('sysctls')
     drifts.push(...diffSysctls(real, want, notes))
   }
-  if (want.nftables !== undefined)
-    notes.push('nftables (kube-proxy nftables mode) is not compared yet')
+  if (has(dump, 'nft-ruleset.txt')) {
+    compared.push('nftables (kube-proxy tables)')
+    drifts.push(...diffNftables(real.nftables, want.nftables))
+  }
   return { node: want.role?.kind === 'node' ? want.role.node : want.name, compared, drifts, notes }
 }
 

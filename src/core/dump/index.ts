@@ -4,6 +4,7 @@
  * from several dumps for `kpath trace --dump`, and drift against the rendered state
  * (`kpath diff`).
  */
+export { dumpFilesFromTar } from './archive.js'
 export { clusterFromDumps, type DumpCluster } from './cluster.js'
 export { collectScript, shellQuote } from './collect-script.js'
 export { diffDumps, diffNode } from './diff.js'
@@ -14,4 +15,5 @@ export { parseHostname, printHostname } from './hostname.js'
 export { type DumpNetns, dumpNetns } from './netns.js'
 export { printDumpFile } from './print.js'
 export { type DumpFiles, has, type ParsedDump, parseDump } from './read.js'
+export { readTar, type TarEntry } from './tar.js'
 export { type DumpWorld, dumpWorld } from './world.js'

@@ -92,10 +92,23 @@ interface BridgeNet {
   readonly gateway: string
   readonly prefixLen: number
   readonly contains: (ip: string) => boolean
+  /** The node's own LAN (its default route leaves by this bridge): an underlay CNI. */
+  readonly underlay: boolean
 }
 
+/** The main table's IPv4 default route. */
+function defaultRoute(node: NetnsState): Route | undefined {
+  return node.routes.find((r) => r.family === 4 && r.table === TABLE_MAIN && r.dst === 'default')
+}
+
+/**
+ * Bridges with an IPv4 address. A pod bridge is its pods' gateway; a bridge the default route
+ * leaves by is the node's LAN (underlay CNI, seed 000), whose pods route by the LAN's gateway as
+ * the node does (the IPAM `gateway` of the bridge plugin's host-local range).
+ */
 function bridgeNets(node: NetnsState): BridgeNet[] {
   const bridges = new Set(node.links.filter((l) => l.kind === 'bridge').map((l) => l.name))
+  const out = defaultRoute(node)
   return node.addresses
     .filter((a) => a.family === 4 && a.scope === 'global' && bridges.has(a.iface))
     .flatMap((a) => {
@@ -105,7 +118,9 @@ function bridgeNets(node: NetnsState): BridgeNet[] {
         const v = parseIPv4(ip)
         return v !== undefined && contains4(p, v)
       }
-      return [{ bridge: a.iface, gateway: a.local, prefixLen: a.prefixLen, contains }]
+      const underlay = out?.dev === a.iface && out.via !== undefined
+      const gateway = underlay ? (out?.via ?? a.local) : a.local
+      return [{ bridge: a.iface, gateway, prefixLen: a.prefixLen, contains, underlay }]
     })
 }
 
@@ -117,6 +132,8 @@ function bridgeAddresses(node: NetnsState, net: BridgeNet, pods: readonly Pod[])
     if (ip !== undefined && net.contains(ip))
       out.push({ ip, pod, how: `pod object, IP in ${net.bridge}'s subnet` })
   }
+  // On the node's LAN the neighbours are hosts (the gateway, other nodes), not pods.
+  if (net.underlay) return out
   for (const n of node.neighbours) {
     if (n.dev !== net.bridge || n.proxy || n.state === 'FAILED' || n.state === 'INCOMPLETE')
       continue
@@ -193,7 +210,10 @@ export function findPods(
   kube: Cluster | undefined,
 ): { pods: FoundPod[]; notes: string[] } {
   const notes: string[] = []
-  const veths = foreignVeths(records)
+  // A veth already wired (the underlay NIC, linked to its segment) is not a pod's.
+  const veths = foreignVeths(records).filter(
+    (v) => node.links.find((l) => l.name === v.name)?.peer === undefined,
+  )
   const objects = podsOn(kube, nodeName)
   const routed = routedPods(node, veths, objects)
   const taken = new Set(routed.map((p) => p.veth))

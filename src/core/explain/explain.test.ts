@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../../../test/support/shared.js'
-import { formatEdit, parseSetEdit, type WhatIfEdit } from '../whatif/index.js'
+import { parseSegmentSpec } from '../walk/index.js'
+import { formatEdit, parseRuleEdit, parseSetEdit, type WhatIfEdit } from '../whatif/index.js'
 import { explainBetween } from './explain.js'
 import { explainText } from './text.js'
 import type { ExplainOptions, ExplainReport } from './types.js'
@@ -277,5 +278,57 @@ describe('explain: a working path', () => {
     const x = explain(fixture('two-nodes.yaml'), 'pod/web-a', 'svc/default/web')
     expect(x).toMatchObject({ ok: true, failed: 0, findings: [] })
     expect(explainText(x)).toContain('delivered and answered on all 2 branches')
+  })
+})
+
+describe('explain: conntrack INVALID (kubernetes#74839)', () => {
+  const text = fixture('conntrack-invalid.yaml')
+  // After the handshake the server sends a full segment 200000 bytes beyond the client window.
+  const segments = [parseSegmentSpec('server:PSH+ACK,seq=200001,len=1398')]
+  const invalidDrop =
+    '-A KUBE-FORWARD -m conntrack --ctstate INVALID -m nfacct --nfacct-name ct_state_invalid_dropped_pkts -j DROP'
+
+  it("names the node, conntrack's reason and kube-proxy's DROP; be_liberal on every node works", () => {
+    const x = explain(text, 'pod/default/client', 'svc/default/web', { segments })
+    expect(x.ok).toBe(false)
+    const f = only(x)
+    expect(f.cause).toBe('conntrack-invalid')
+    expect(f.sentence).toBe(
+      "conntrack on node beta marks the server's segment PSH/ACK seq=200001 len=1398 INVALID (SEQ is over upper bound 2064258 (over the window of the receiver)); kube-proxy's KUBE-FORWARD drops it (kubernetes#74839)",
+    )
+    expect(f.evidence).toMatchObject({ walk: 'segment', netns: 'node-beta' })
+    expect(f.evidence.line).toMatch(/^-A KUBE-FORWARD -m conntrack --ctstate INVALID .* -j DROP$/)
+    // alpha, where the DNAT is, sees the segment next and marks it INVALID too.
+    expect(verdicts(x)).toEqual([
+      '✗ --set node/beta:sysctl.net.netfilter.nf_conntrack_tcp_be_liberal=1',
+      '✓ --set node/alpha:sysctl.net.netfilter.nf_conntrack_tcp_be_liberal=1 --set node/beta:sysctl.net.netfilter.nf_conntrack_tcp_be_liberal=1',
+    ])
+    expect(f.fixes[0]?.result).toContain(
+      "the server's segment PSH/ACK seq=200001 len=1398 is dropped in node alpha",
+    )
+  })
+
+  it('without the DROP rule (older kube-proxy) the client resets the connection', () => {
+    const edits = ['alpha', 'beta'].map((n) =>
+      parseRuleEdit(`node/${n}:-D ${invalidDrop.slice(3)}`),
+    )
+    const x = explain(text, 'pod/default/client', 'svc/default/web', { segments, edits })
+    const f = only(x)
+    expect(f.cause).toBe('conntrack-invalid')
+    expect(f.sentence).toContain(
+      'it reaches the client from 10.244.1.5, an address the client never called',
+    )
+    const seg = x.trace.trace.branches[0]?.segments?.[1]
+    expect(seg?.outcome.kind).toBe('refused')
+    // The client's RST reaches the server pod: the connection is reset there.
+    expect(seg?.reset?.outcome).toMatchObject({ kind: 'delivered', netns: 'pod-default-web-b' })
+    expect(verdicts(x).at(-1)).toMatch(/^✓ /)
+  })
+
+  it('an in-window segment is delivered and explains nothing', () => {
+    const inWindow = [parseSegmentSpec('server:PSH+ACK,len=1398')]
+    const x = explain(text, 'pod/default/client', 'svc/default/web', { segments: inWindow })
+    expect(x.ok).toBe(true)
+    expect(x.findings).toEqual([])
   })
 })

@@ -12,7 +12,7 @@ import { isKpathError } from '../errors.js'
 import type { ClusterBranch } from '../walk/index.js'
 import { formatEdit } from '../whatif/index.js'
 import { DETECTORS } from './detectors/index.js'
-import { evidence, whoIs } from './facts.js'
+import { evidence, walkName, whoIs } from './facts.js'
 import type {
   ExplainContext,
   ExplainOptions,
@@ -29,6 +29,9 @@ function failureOf(r: ClusterTraceReport, b: ClusterBranch, branch: number): Fai
     return { kind: 'request', branch, hops: b.hops, outcome: b.outcome }
   if (b.reply !== undefined && b.reply.outcome.kind !== 'delivered')
     return { kind: 'reply', branch, hops: b.reply.hops, outcome: b.reply.outcome }
+  const segment = (b.segments ?? []).findIndex((s) => s.outcome.kind !== 'delivered')
+  const s = b.segments?.[segment]
+  if (s !== undefined) return { kind: 'segment', branch, hops: s.hops, outcome: s.outcome, segment }
   if (b.outcome.serverSaw.src !== r.packet.src)
     return { kind: 'source', branch, hops: b.hops, outcome: b.outcome }
   return undefined
@@ -47,7 +50,7 @@ function success(r: ClusterTraceReport, keepSource: boolean): boolean {
 function unexplained(ctx: ExplainContext): Finding {
   const o = ctx.failure.outcome
   const index = ctx.failure.hops.length - 1
-  const what = ctx.failure.kind === 'reply' ? 'the reply is ' : 'the packet is '
+  const what = `${walkName(ctx.report, ctx.failure)} is `
   return {
     cause: 'unexplained',
     sentence: `${what}${outcomeText(o, ctx.report)}; kpath has no explanation for this yet`,
@@ -76,7 +79,8 @@ function summary(r: ClusterTraceReport, keepSource: boolean): string {
   const where = n === 1 ? '' : `branch ${f.branch + 1} of ${n}: `
   if (f.kind === 'source' && f.outcome.kind === 'delivered')
     return `${where}the server still sees ${f.outcome.serverSaw.src}`
-  return `${where}${f.kind === 'reply' ? 'the reply is ' : ''}${outcomeText(f.outcome, r)}`
+  const what = f.kind === 'request' ? '' : `${walkName(r, f)} is `
+  return `${where}${what}${outcomeText(f.outcome, r)}`
 }
 
 /**

@@ -13,7 +13,7 @@ import { findNetns } from '../model/cluster-state.js'
 import type { NetnsState } from '../model/netns.js'
 import { formatIPv4, parseIPv4, v4Mask } from '../net/ip.js'
 import { formatRuleSpec } from '../netfilter/iptables-save/index.js'
-import type { Hop } from '../walk/index.js'
+import { CLIENT_ISN, type Hop, SERVER_ISN } from '../walk/index.js'
 import { parseNetnsTarget } from '../whatif/index.js'
 import type { NetnsTarget } from '../whatif/types.js'
 import type { Evidence, ExplainContext } from './types.js'
@@ -51,7 +51,8 @@ export function evidence(ctx: ExplainContext, index: number, line: string): Evid
   const hop = ctx.failure.hops[index]
   return {
     branch: ctx.failure.branch,
-    walk: ctx.failure.kind === 'reply' ? 'reply' : 'request',
+    walk:
+      ctx.failure.kind === 'reply' || ctx.failure.kind === 'segment' ? ctx.failure.kind : 'request',
     hop: index,
     netns: hop?.netns ?? (ctx.failure.outcome.netns as string),
     line,
@@ -161,4 +162,18 @@ export function lastRule(r: ClusterTraceReport, hop: Hop | undefined): string | 
 /** The `--comment` of a rule's text. */
 export function ruleComment(rule: string | undefined): string | undefined {
   return rule === undefined ? undefined : /--comment "([^"]*)"/.exec(rule)?.[1]
+}
+
+/** The failing walk in words: `the packet`, `the reply`, `the server's segment PSH/ACK seq=…`. */
+export function walkName(
+  r: ClusterTraceReport,
+  f: { readonly kind: string; readonly branch: number; readonly segment?: number },
+): string {
+  if (f.kind === 'reply') return 'the reply'
+  if (f.kind !== 'segment' || f.segment === undefined) return 'the packet'
+  const s = r.trace.branches[f.branch]?.segments?.[f.segment]
+  if (s === undefined) return 'the segment'
+  const len = s.spec.payload ?? 0
+  const seq = `seq=${(s.seq - (s.spec.from === 'client' ? CLIENT_ISN : SERVER_ISN)) >>> 0}`
+  return `the ${s.spec.from}'s segment ${s.spec.flags.join('/')} ${seq}${len > 0 ? ` len=${len}` : ''}`
 }

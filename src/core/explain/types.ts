@@ -22,7 +22,10 @@ export type CauseId =
   | 'localhost-nodeport-route-localnet'
   | 'mtu-encapsulation'
   | 'proxy-arp-gateway'
+  | 'ipvs-bridged'
+  | 'ipvs-reply-bypassed'
   | 'source-ip-masqueraded'
+  | 'conntrack-invalid'
   | 'unexplained'
 
 export interface ExplainOptions extends ClusterTraceOptions {
@@ -30,8 +33,8 @@ export interface ExplainOptions extends ClusterTraceOptions {
   readonly keepSource?: boolean
 }
 
-/** Which part of a branch went wrong. */
-export type FailureKind = 'request' | 'reply' | 'source'
+/** Which part of a branch went wrong (`segment`: one of the segments after the handshake). */
+export type FailureKind = 'request' | 'reply' | 'segment' | 'source'
 
 export interface Failure {
   readonly kind: FailureKind
@@ -39,6 +42,8 @@ export interface Failure {
   readonly branch: number
   readonly hops: readonly Hop[]
   readonly outcome: Outcome
+  /** For a `segment` failure: its index in the branch's `segments`. */
+  readonly segment?: number
 }
 
 export interface ExplainContext {
@@ -65,7 +70,7 @@ export interface VerifiedFix extends FixCandidate {
 /** Where the cause shows in the trace. */
 export interface Evidence {
   readonly branch: number
-  readonly walk: 'request' | 'reply'
+  readonly walk: 'request' | 'reply' | 'segment'
   /** Index of the hop in that walk. */
   readonly hop: number
   readonly netns: string

@@ -43,7 +43,9 @@ function addrPart(family: 4 | 6, value: bigint, cidr: number, net: boolean): Add
 function packetParts(set: DbSet, pkt: Packet, dirs: readonly SetDir[]): Part[] | undefined {
   const family = pkt.family
   const parts: Part[] = []
-  for (const [i, kind] of set.info.dims.entries()) {
+  const dims = set.info.dims
+  for (let i = 0; i < dims.length; i++) {
+    const kind = dims[i]
     const dir = dirs[i] as SetDir
     let part: Part | undefined
     if (kind === 'ip') {
@@ -83,7 +85,8 @@ function verdict(m: DbMember): TestResult {
 export function testLeaf(set: DbSet, pkt: Packet, dirs: readonly SetDir[]): TestResult {
   if (!applies(set, pkt, dirs)) return 'none'
   const parts = packetParts(set, pkt, dirs)
-  if (!parts) return 'none'
+  // An empty set (most of kube-proxy's IPVS-mode sets) matches nothing: no key to build.
+  if (!parts || set.members.size === 0) return 'none'
   if (set.netDim < 0) {
     const m = set.members.get(elemKey(parts))
     return m ? verdict(m) : 'none'

@@ -56,7 +56,31 @@ export interface IpSetDb {
 }
 
 class Db implements IpSetDb {
-  constructor(private readonly sets: Map<string, DbSet>) {}
+  /**
+   * Copy on write: a clone shares every set with its origin until one of them changes it
+   * (`writable`), so forking a runtime with kube-proxy's 10,000-member sets costs nothing.
+   * The name → set map itself is shared too (`mapShared`) until the first write: a trace forks
+   * the runtime once per branch and most branches never change a set.
+   */
+  constructor(
+    private sets: Map<string, DbSet>,
+    private readonly owned = new Set<string>(sets.keys()),
+    private mapShared = false,
+  ) {}
+
+  /** The set, copied first when it is still shared with another clone. */
+  private writable(name: string): DbSet {
+    const s = this.need(name)
+    if (this.owned.has(name)) return s
+    if (this.mapShared) {
+      this.sets = new Map(this.sets)
+      this.mapShared = false
+    }
+    const copy = cloneDbSet(s)
+    this.sets.set(name, copy)
+    this.owned.add(name)
+    return copy
+  }
 
   private need(name: string): DbSet {
     const s = this.sets.get(name)
@@ -64,11 +88,12 @@ class Db implements IpSetDb {
     return s
   }
 
-  /** The member sets of a list:set, in list order. */
-  private listed(set: DbSet): DbSet[] {
+  /** The member sets of a list:set, in list order (`write`: copied before they change). */
+  private listed(set: DbSet, write = false): DbSet[] {
     return [...set.members.values()].map((m) => {
       const p = m.parts[0]
-      return this.need(p?.kind === 'set' ? p.name : '')
+      const name = p?.kind === 'set' ? p.name : ''
+      return write ? this.writable(name) : this.need(name)
     })
   }
 
@@ -119,26 +144,29 @@ class Db implements IpSetDb {
   add(name: string, pkt: Packet, dirs: readonly SetDir[], timeout?: number, exist = false): void {
     const set = this.need(name)
     if (set.info.type !== 'list:set') {
-      addLeaf(set, pkt, dirs, timeout, exist)
+      addLeaf(this.writable(name), pkt, dirs, timeout, exist)
       return
     }
     // list_set_kadd: the first member set that takes the element ends the walk.
     if (!applies(set, pkt, dirs)) return
-    for (const m of this.listed(set)) if (addLeaf(m, pkt, dirs, timeout, exist)) return
+    for (const m of this.listed(set, true)) if (addLeaf(m, pkt, dirs, timeout, exist)) return
   }
 
   del(name: string, pkt: Packet, dirs: readonly SetDir[]): void {
     const set = this.need(name)
     if (set.info.type !== 'list:set') {
-      delLeaf(set, pkt, dirs)
+      delLeaf(this.writable(name), pkt, dirs)
       return
     }
     if (!applies(set, pkt, dirs)) return
-    for (const m of this.listed(set)) if (delLeaf(m, pkt, dirs)) return
+    for (const m of this.listed(set, true)) if (delLeaf(m, pkt, dirs)) return
   }
 
   clone(): IpSetDb {
-    return new Db(new Map([...this.sets].map(([k, s]) => [k, cloneDbSet(s)])))
+    // From now on both sides share every set: each copies one before changing it.
+    this.owned.clear()
+    this.mapShared = true
+    return new Db(this.sets, new Set(), true)
   }
 
   snapshot(): readonly IpSet[] {

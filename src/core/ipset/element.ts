@@ -51,11 +51,18 @@ export function hostBits(family: 4 | 6): number {
   return family === 4 ? 32 : 128
 }
 
+function computeMask(bits: number, cidr: number): bigint {
+  const all = (1n << BigInt(bits)) - 1n
+  return cidr === 0 ? 0n : (all << BigInt(bits - cidr)) & all
+}
+
+// Every lookup masks the packet's address: the masks are computed once, not per packet.
+const MASKS4 = Array.from({ length: 33 }, (_, cidr) => computeMask(32, cidr))
+const MASKS6 = Array.from({ length: 129 }, (_, cidr) => computeMask(128, cidr))
+
 /** The mask of a prefix length as a bigint of the family's width. */
 export function prefixMask(family: 4 | 6, cidr: number): bigint {
-  const bits = BigInt(hostBits(family))
-  const all = (1n << bits) - 1n
-  return cidr === 0 ? 0n : (all << (bits - BigInt(cidr))) & all
+  return (family === 4 ? MASKS4 : MASKS6)[cidr] ?? computeMask(hostBits(family), cidr)
 }
 
 export function formatAddrValue(family: 4 | 6, value: bigint): string {
@@ -109,5 +116,9 @@ export function partKey(p: Part): string {
 }
 
 export function elemKey(parts: readonly Part[]): string {
-  return parts.map(partKey).join(',')
+  // Built by concatenation: it runs for every set a packet is tested against.
+  let key = ''
+  for (let i = 0; i < parts.length; i++)
+    key = i === 0 ? partKey(parts[i] as Part) : `${key},${partKey(parts[i] as Part)}`
+  return key
 }

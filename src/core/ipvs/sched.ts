@@ -47,6 +47,13 @@ export function available(v: DestView): boolean {
 
 const certain = (index: number): SchedChoice[] => [{ index, p: 1 }]
 
+/** The indexes of the available destinations, in list order (a loop: every new connection runs it). */
+function liveIndexes(views: readonly DestView[]): number[] {
+  const out: number[] = []
+  for (let i = 0; i < views.length; i++) if (available(views[i] as DestView)) out.push(i)
+  return out
+}
+
 /** Split probability among `indexes` in proportion to `share` (indexes with share 0 dropped). */
 function proportional(indexes: readonly number[], share: (i: number) => number): SchedChoice[] {
   const total = indexes.reduce((a, i) => a + share(i), 0)
@@ -56,7 +63,7 @@ function proportional(indexes: readonly number[], share: (i: number) => number):
 
 /** ip_vs_rr_schedule: the next available destination after the last one, circularly. */
 function rr(views: readonly DestView[], pos: SchedPosition | undefined): SchedChoice[] {
-  const live = views.flatMap((v, i) => (available(v) ? [i] : []))
+  const live = liveIndexes(views)
   if (pos === undefined) return proportional(live, () => 1)
   const n = views.length
   for (let k = 1; k <= n; k++) {
@@ -105,7 +112,7 @@ export function wrrNext(
 }
 
 function wrr(views: readonly DestView[], pos: SchedPosition | undefined): SchedChoice[] {
-  const live = views.flatMap((v, i) => (available(v) ? [i] : []))
+  const live = liveIndexes(views)
   if (pos === undefined) return proportional(live, (i) => views[i]?.dest.weight ?? 0)
   const next = wrrNext(views, pos)
   return next ? certain(next.index) : []
@@ -158,7 +165,7 @@ function buckets(views: readonly DestView[], fallback: boolean): SchedChoice[] {
       taken = 0
     }
   }
-  const live = views.flatMap((v, k) => (available(v) ? [k] : []))
+  const live = liveIndexes(views)
   if (fallback) return proportional(live, (k) => counts[k] ?? 0)
   const out = live.map((k) => ({ index: k, p: (counts[k] ?? 0) / 256 }))
   const lost = 1 - out.reduce((a, c) => a + c.p, 0)
@@ -200,7 +207,7 @@ export function schedule(
       return buckets(views, false)
     case 'mh': {
       // Maglev gives each positive-weight server a share of the table in proportion to weight.
-      const live = views.flatMap((v, k) => (available(v) ? [k] : []))
+      const live = liveIndexes(views)
       return proportional(live, (k) => views[k]?.dest.weight ?? 0)
     }
     case 'fo': {

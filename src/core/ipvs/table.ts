@@ -9,6 +9,7 @@ import type { Packet } from '../model/packet.js'
 import { formatIPv4, formatIPv6, parseAddr, parseIPv4, v6Mask } from '../net/ip.js'
 import type { IpvsConnection, IpvsForward, IpvsProtocol, IpvsService, IpvsState } from './model.js'
 import type { DestView, SchedPosition } from './sched.js'
+import { addrKey, indexServices, markKey, type ServiceIndex } from './service-index.js'
 
 /** The IPVS sysctls the packet path reads (net.ipv4.vs.*; kernel defaults). */
 export interface IpvsConfig {
@@ -75,6 +76,8 @@ export class IpvsTable {
     private readonly positions: Map<number, SchedPosition>,
     /** Persistence templates: `svc|masked client` → destination index. */
     private readonly templates: Map<string, number>,
+    /** The services' hash tables: one holder shared by every clone, filled on the first lookup. */
+    private readonly index: { value?: ServiceIndex } = {},
   ) {}
 
   static from(state: IpvsState, config: IpvsConfig): IpvsTable {
@@ -97,6 +100,7 @@ export class IpvsTable {
       new Map([...this.counts].map(([k, v]) => [k, { ...v }])),
       new Map(this.positions),
       new Map(this.templates),
+      this.index,
     )
   }
 
@@ -105,26 +109,14 @@ export class IpvsTable {
    * protocol/address/port, then a port-0 (all ports) service on the address.
    */
   findService(pkt: Packet): number | undefined {
-    const proto = ipvsProtocol(pkt.proto)
-    const fam = pkt.family
+    this.index.value ??= indexServices(this.services)
+    const { byAddr, byMark } = this.index.value
+    const proto = ipvsProtocol(pkt.proto) ?? ''
     if (pkt.mark !== 0) {
-      const i = this.services.findIndex(
-        (s) => s.key.kind === 'fwmark' && s.key.family === fam && s.key.mark === pkt.mark >>> 0,
-      )
-      if (i >= 0) return i
+      const i = byMark.get(markKey(pkt.family, pkt.mark))
+      if (i !== undefined) return i
     }
-    const byPort = (port: number | undefined) =>
-      this.services.findIndex(
-        (s) =>
-          s.key.kind === 'addr' &&
-          s.key.protocol === proto &&
-          s.key.address === pkt.dst &&
-          s.key.port === port,
-      )
-    const exact = byPort(pkt.dport)
-    if (exact >= 0) return exact
-    const any = byPort(0)
-    return any >= 0 ? any : undefined
+    return byAddr.get(addrKey(proto, pkt.dst, pkt.dport)) ?? byAddr.get(addrKey(proto, pkt.dst, 0))
   }
 
   /** ip_vs_conn_in_get: the connection a client → virtual packet belongs to. */

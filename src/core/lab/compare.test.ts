@@ -69,10 +69,19 @@ describe('the emulator side', () => {
     expect(predictedVerdict({ ...branch, reply: undefined }, 'tcp')).toBe('unanswered')
   })
 
-  it('conntrack from NEW and NAT lines; the reply walk binds nothing', () => {
-    expect(predictedConntrack(branch)).toEqual(
+  it("conntrack from the branch's tables; namespaces without entries are left out", () => {
+    const [entry] = parseConntrackList(
+      'tcp      6 117 SYN_SENT src=10.0.0.2 dst=10.96.0.10 sport=40000 dport=80 [UNREPLIED] src=10.1.0.5 dst=10.0.0.1 sport=8080 dport=1024 mark=0 use=1\n',
+    )
+    if (entry === undefined) throw new Error('one entry')
+    const tracked = { ...branch, conntrack: { 'node-a': [entry], 'pod-a': [], 'pod-b': [] } }
+    expect(predictedConntrack(tracked)).toEqual(
       new Map([['node-a', 'tcp 10.0.0.2:40000>10.96.0.10:80 / 10.1.0.5:8080>10.0.0.1:*']]),
     )
+  })
+
+  it('refuses a branch traced without its conntrack tables', () => {
+    expect(() => predictedConntrack(branch)).toThrow(/no conntrack tables/)
   })
 
   it('rules hit: return/policy name rule N when the chain has N rules, else its end', () => {

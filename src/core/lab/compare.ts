@@ -10,11 +10,12 @@
  *   source-side port other than that was picked by a NAT (MASQUERADE, `--random-fully`) and
  *   prints as `*`; destination-side ports come from configuration and are kept.
  * - Conntrack entries per namespace: `PROTO ORIG_SRC:P>ORIG_DST:P / REPLY_SRC:P>REPLY_DST:P`,
- *   built on the emulator side from its `conntrack(…): NEW` and `nat(…): DNAT|SNAT` lines.
+ *   on the emulator side from its conntrack tables after the branch.
  * - Rules hit per namespace, `table:CHAIN:N` (N 1-based): from the emulator's TRACE lines, and
  *   from the kernel's rule counters (`iptables-save -c` before and after one attempt).
  */
 import type { ConntrackEntry, Tuple } from '../conntrack/model.js'
+import { KpathError } from '../errors.js'
 import type { Ruleset } from '../netfilter/rule.js'
 import type { ClusterBranch, ClusterTrace, Walk } from '../walk/types.js'
 import type { ObservedOutcome } from './observe.js'
@@ -89,83 +90,23 @@ export function conntrackText(e: ConntrackEntry): string {
   return `${name} ${tupleText(e.orig, 'orig')} / ${tupleText(e.reply, 'reply')}`
 }
 
-const NEW = /^conntrack\([A-Z]+\): NEW original ([\d.]+)(?::(\d+))? > ([\d.]+)(?::(\d+))?/
-const NAT = /^nat\([A-Z]+\): (DNAT|SNAT) ([\d.]+)(?::(\d+))? -> ([\d.]+)(?::(\d+))?$/
-
-interface Pending {
-  proto: string
-  orig: Tuple
-  replySrc: { addr: string; port: number | undefined }
-  replyDst: { addr: string; port: number | undefined }
-}
-
-function num(s: string | undefined): number | undefined {
-  return s === undefined ? undefined : Number(s)
-}
-
-function fresh(h: Walk['hops'][number], m: RegExpExecArray): Pending {
-  const [, src = '', sp, dst = '', dp] = m
-  return {
-    proto: PROTO_NAMES[h.packet.proto] ?? String(h.packet.proto),
-    orig: { src, dst, sport: num(sp), dport: num(dp) },
-    replySrc: { addr: dst, port: num(dp) },
-    replyDst: { addr: src, port: num(sp) },
-  }
-}
-
 /**
- * Every connection a walk creates: a `NEW` line starts one in the hop's namespace, and the NAT
- * lines of that same hop bind it. Lines of a hop that found an existing connection (the
- * reply, or a packet seen twice in one namespace) create nothing, and their NAT lines undo.
- */
-function scan(walk: Walk, out: Map<string, Pending[]>): void {
-  const o = walk.outcome
-  walk.hops.forEach((h, i) => {
-    // A packet dropped in this hop never reaches the confirm hook (__nf_conntrack_confirm at
-    // INPUT/POSTROUTING): its new connection never enters the table.
-    if (o.kind === 'dropped' && o.netns === h.netns && i === walk.hops.length - 1) return
-    let current: Pending | undefined
-    for (const line of h.netfilter) {
-      const n = NEW.exec(line)
-      if (n !== null) {
-        current = fresh(h, n)
-        const list = out.get(h.netns) ?? []
-        const key = tupleText(current.orig, 'orig')
-        if (!list.some((p) => tupleText(p.orig, 'orig') === key)) list.push(current)
-        else current = undefined
-        out.set(h.netns, list)
-        continue
-      }
-      if (line.startsWith('conntrack(')) current = undefined
-      const m = NAT.exec(line)
-      if (m === null || current === undefined) continue
-      const [, kind, , , to = '', toPort] = m
-      if (kind === 'DNAT') current.replySrc = { addr: to, port: num(toPort) }
-      else current.replyDst = { addr: to, port: num(toPort) }
-    }
-  })
-}
-
-/**
- * The conntrack entries a branch leaves, per namespace, sorted and joined with ` | ` (the
- * request's connections and those its reply opens, e.g. a VXLAN reply's outer UDP flow).
+ * The conntrack entries a branch leaves, per namespace, sorted and joined with ` | `: the
+ * emulator's own tables after the request and its reply (`ClusterBranch.conntrack`, so the
+ * trace must be made with `conntrack: true`). They hold what the kernel's would: nothing where
+ * no rule needs conntrack, no connection whose first packet was dropped before the confirm
+ * step, none an RST answering a SYN killed. Namespaces with no entry are left out, as the
+ * kernel side leaves out empty listings.
  */
 export function predictedConntrack(b: ClusterBranch): Map<string, string> {
-  const pending = new Map<string, Pending[]>()
-  scan(b, pending)
-  if (b.reply) scan(b.reply, pending)
-  const out = new Map<string, string>()
-  for (const [netns, list] of pending) {
-    const texts = list.map((p) => {
-      const reply = {
-        src: p.replySrc.addr,
-        sport: p.replySrc.port,
-        dst: p.replyDst.addr,
-        dport: p.replyDst.port,
-      }
-      return `${p.proto} ${tupleText(p.orig, 'orig')} / ${tupleText(reply, 'reply')}`
+  if (!b.conntrack)
+    throw new KpathError('KPATH_INVALID_ARGUMENT', 'the branch carries no conntrack tables', {
+      hint: 'trace with `conntrack: true` (traceBetween / traceCluster)',
     })
-    out.set(netns, texts.sort().join(' | '))
+  const out = new Map<string, string>()
+  for (const [netns, entries] of Object.entries(b.conntrack)) {
+    const texts = entries.filter((e) => !background(e)).map(conntrackText)
+    if (texts.length > 0) out.set(netns, texts.sort().join(' | '))
   }
   return out
 }

@@ -40,7 +40,8 @@ export function sysctlKey(key: string): string {
   const m = PER_LINK.exec(key)
   if (m === null) return key
   const [, family, group, iface, leaf] = m
-  return `net/${family}/${group}/${iface}/${leaf}`
+  // The model spells a dotted interface sysctl(8)'s way (flannel/1); the path needs the dot.
+  return `net/${family}/${group}/${iface?.replaceAll('/', '.')}/${leaf}`
 }
 
 /** The file of a sysctl under /proc/sys (`net.ipv4.conf.flannel.1.rp_filter` → `net/ipv4/conf/flannel.1/rp_filter`). */

@@ -82,6 +82,14 @@ export interface Link {
     readonly parent: string
     readonly mode: 'bridge' | 'private' | 'vepa' | 'passthru'
   }
+  /**
+   * The transmit queue length (dev->tx_queue_len: `txqlen` in `ip -j link`, `qlen` in text,
+   * which iproute2 leaves out when it is 0). Absent: what the kernel gives a link of this kind
+   * made without IFLA_TXQLEN (`ip link add`): 500 for a TUN device, 1000 for every other kind
+   * (core/iproute2/link/txqlen.ts). Programs creating links through netlink with a zeroed
+   * attribute struct send 0: kube-proxy's kube-ipvs0, kube-router's kube-dummy-if.
+   */
+  readonly txqlen?: number
 }
 
 export interface Address {
@@ -223,7 +231,10 @@ export interface NetnsState {
   readonly rules: readonly PolicyRule[]
   readonly neighbours: readonly Neighbour[]
   readonly fdb?: readonly FdbEntry[]
-  /** `net.*` sysctls by their dotted name, e.g. `net.ipv4.ip_forward` → `1`. */
+  /**
+   * `net.*` sysctls by their name as `sysctl -a` lists it, e.g. `net.ipv4.ip_forward` → `1`.
+   * A dot in an interface name is a slash there (`net.ipv4.conf.flannel/1.rp_filter`).
+   */
   readonly sysctls: Readonly<Record<string, string>>
   readonly iptables: { readonly ipv4?: Ruleset; readonly ipv6?: Ruleset }
   /** The nftables ruleset (`nft list ruleset`), e.g. kube-proxy's `ip kube-proxy` table. */

@@ -46,6 +46,26 @@ export const SCTP_CHUNK_TYPES = {
 } as const
 export type SctpChunk = keyof typeof SCTP_CHUNK_TYPES
 
+/**
+ * A TCP segment's sequence space, what conntrack's window tracking reads (tcp_in_window):
+ * numbers are unsigned 32-bit and wrap. A packet without it is taken as in window.
+ */
+export interface TcpSeqInfo {
+  readonly seq: number
+  /** The acknowledgement number (read only when the segment has ACK). */
+  readonly ack: number
+  /** The raw 16-bit window field, before any window scaling. */
+  readonly window: number
+  /** Bytes of payload (SYN and FIN count one more each in the sequence space). */
+  readonly payload: number
+  /** The window scale option (RFC 7323), on a SYN or SYN/ACK. */
+  readonly wscale?: number
+  /** The SACK-permitted option, on a SYN or SYN/ACK. */
+  readonly sackPerm?: boolean
+  /** Right edges of the SACK blocks this segment carries. */
+  readonly sackEdges?: readonly number[]
+}
+
 export interface Packet {
   readonly family: Family
   /** Source and destination addresses in canonical text form. */
@@ -57,6 +77,8 @@ export interface Packet {
   readonly dport?: number
   /** TCP flags set in this segment. */
   readonly tcpFlags?: readonly TcpFlag[]
+  /** TCP sequence and window fields; without them conntrack skips its window checks. */
+  readonly tcpSeq?: TcpSeqInfo
   /**
    * SCTP: the chunks this packet bundles, in wire order (conntrack reads every one). Without it
    * a packet counts as a lone INIT when it would start a connection and as a lone DATA chunk
@@ -96,6 +118,11 @@ export interface Packet {
 
 /** A packet with some fields changed; packets are immutable values. */
 export function withPacket(p: Packet, change: Partial<Packet>): Packet {
+  // V8 (Node 20) copies `{ ...p, ...change }` quickly only when every key of `change` is
+  // already one of `p`'s; a new key (IPVS resending with `physIn: undefined`, a first
+  // `outIface`) takes a slow path of 1–3 µs, a twentieth of a whole trace. Object.assign onto
+  // a fresh object stays near 0.2 µs either way, and gives the same own keys in the same order.
+  for (const k in change) if (!(k in p)) return Object.assign({}, p, change)
   return { ...p, ...change }
 }
 

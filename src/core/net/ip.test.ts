@@ -32,6 +32,29 @@ describe('IPv4', () => {
   it('round-trips every address', () => {
     fc.assert(fc.property(fc.nat(0xffffffff), (n) => parseIPv4(formatIPv4(n)) === n >>> 0))
   })
+
+  // The one-pass parser must accept exactly what the plain reading of the rule accepts: four
+  // dot-separated groups of 1–3 digits, no leading zero, each ≤ 255.
+  it('accepts exactly the strict dotted quads (against a split-and-test reference)', () => {
+    const reference = (s: string): number | undefined => {
+      const parts = s.split('.')
+      if (parts.length !== 4) return undefined
+      let v = 0
+      for (const p of parts) {
+        if (!/^[0-9]{1,3}$/.test(p) || (p.length > 1 && p[0] === '0') || Number(p) > 255)
+          return undefined
+        v = v * 256 + Number(p)
+      }
+      return v >>> 0
+    }
+    const text = fc.string({ unit: fc.constantFrom(...'0123456789..x '.split('')), maxLength: 18 })
+    fc.assert(
+      fc.property(text, (s) => parseIPv4(s) === reference(s)),
+      { numRuns: 20000 },
+    )
+    for (const s of ['1.2.3.4.', '.1.2.3.4', '1..2.3', '00.0.0.0', '0.0.0.0', '1.2.3.1000'])
+      expect(parseIPv4(s)).toBe(reference(s))
+  })
 })
 
 describe('IPv6', () => {

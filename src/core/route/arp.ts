@@ -21,6 +21,7 @@ import type { NetnsState } from '../model/netns.js'
 import { addrType4 } from './addr-type.js'
 import { confDev, confMax, confOr, forwarding, proxyDelay } from './conf.js'
 import { confirmAddr } from './confirm-addr.js'
+import { parseRouteDst } from './fib-alias.js'
 import { ifaMatch, SCOPE } from './ifaddr.js'
 import { type RouteIndex, routeIndex } from './index-build.js'
 import { isLoopback4, isMulticast4, keyOf, keyText } from './key.js'
@@ -77,6 +78,62 @@ function proxyEntry(state: NetnsState, dev: string, tip: bigint): boolean {
   return state.neighbours.some(
     (n) => n.proxy === true && n.dev === dev && keyOf(n.dst, 4)?.key === tip,
   )
+}
+
+/**
+ * States whose producer vouches that they answer ARP for their own addresses only: no
+ * proxy_arp or proxy_arp_pvlan set anywhere, no proxy neighbour entry and no `local` route
+ * besides those the kernel derives from the addresses. The cluster assembly says so of the
+ * nodes it builds on first use, so that {@link mayAnswerArp} reads only their links and
+ * addresses, which are known before the node is built: a flood over a 1,000-node underlay
+ * then builds none of the nodes that do not answer. A copy of such a state (a spread) is not
+ * in the set and gets the full test.
+ */
+const OWN_ADDRESSES_ONLY = new WeakSet<NetnsState>()
+
+/** Vouch that `state` answers ARP for its own addresses only (see {@link mayAnswerArp}). */
+export function answersArpForOwnAddressesOnly(state: NetnsState): void {
+  OWN_ADDRESSES_ONLY.add(state)
+}
+
+/**
+ * The kernel's own `local` routes cover the target: one of the addresses, or inside the
+ * prefix of an address on a loopback device (fib_add_ifaddr makes that whole prefix local).
+ */
+function ownsTarget(state: NetnsState, tip: bigint): boolean {
+  for (const a of state.addresses) {
+    if (a.family !== 4) continue
+    const k = keyOf(a.local, 4)?.key
+    if (k === tip) return true
+    if (k === undefined || state.links.find((l) => l.name === a.iface)?.kind !== 'loopback')
+      continue
+    const shift = BigInt(32 - a.prefixLen)
+    if (a.prefixLen === 0 || tip >> shift === k >> shift) return true
+  }
+  return false
+}
+
+/**
+ * A cheap test that is exact in one direction: `false` means {@link answersArp} says no for
+ * this target on `dev`, whatever the sender; `true` means it may answer, so ask it. It reads
+ * the namespace's routes, sysctls and neighbours but does not compile its routing tables:
+ * flooding an ARP request over a cluster's underlay asks every node in port order, and
+ * compiling a thousand nodes' FIBs to hear "no" was most of a trace's time. Every yes of
+ * answersArp is a local target (a `local` route covers it, which is also what makes a DAD
+ * probe's target LOCAL) or a proxy (proxy_arp on `all` or `dev`, proxy_arp_pvlan on `dev`, a
+ * proxy neighbour entry on `dev`).
+ */
+export function mayAnswerArp(state: NetnsState, dev: string, targetIp: string): boolean {
+  const tip = keyOf(targetIp, 4)?.key
+  if (tip === undefined) return true
+  if (OWN_ADDRESSES_ONLY.has(state)) return ownsTarget(state, tip)
+  for (const r of state.routes) {
+    if (r.family !== 4 || r.type !== 'local') continue
+    const { net, len } = parseRouteDst(r)
+    if (len === 0 || tip >> BigInt(32 - len) === net >> BigInt(32 - len)) return true
+  }
+  if (confOr(state, dev, 'proxy_arp') || confDev(state, dev, 'proxy_arp_pvlan') !== 0) return true
+  return state.neighbours.some((n) => n.proxy === true && n.dev === dev)
 }
 
 /**

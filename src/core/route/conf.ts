@@ -34,7 +34,7 @@ const isConfKey = (k: string): k is ConfKey => (CONF_KEYS as readonly string[]).
 
 /** `all` and the link's own value of an IPv4/IPv6 `conf` knob. */
 function raw(
-  state: NetnsState,
+  state: Pick<NetnsState, 'sysctls'>,
   family: 4 | 6,
   iface: string,
   key: string,
@@ -89,7 +89,7 @@ export function forwarding6(state: NetnsState): boolean {
 }
 
 /** IPv6 is off on the interface (`disable_ipv6`, either all or the device). */
-export function ipv6Disabled(state: NetnsState, iface: string): boolean {
+export function ipv6Disabled(state: Pick<NetnsState, 'sysctls'>, iface: string): boolean {
   const v = raw(state, 6, iface, 'disable_ipv6')
   return v.all !== 0 || v.dev !== 0
 }

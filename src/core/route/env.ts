@@ -26,7 +26,21 @@ import { firstAddress, inetSelectAddr, isLocalAddr } from './select-addr.js'
 import type { RouteResult } from './types.js'
 
 /** The route the kernel gives a packet at this point of its path. */
-function routeOf(state: NetnsState, p: Packet): RouteResult {
+/** Route results of one namespace by the packet fields the lookup reads (states are immutable). */
+type RouteCache = Map<string, RouteResult>
+
+function routeOf(state: NetnsState, p: Packet, cache?: RouteCache): RouteResult {
+  if (cache === undefined) return lookupOf(state, p)
+  const key = `${p.dst}\0${p.src}\0${p.inIface ?? ''}\0${p.mark}\0${p.tos ?? ''}`
+  let r = cache.get(key)
+  if (r === undefined) {
+    r = lookupOf(state, p)
+    cache.set(key, r)
+  }
+  return r
+}
+
+function lookupOf(state: NetnsState, p: Packet): RouteResult {
   const input = p.inIface !== undefined
   return lookupRoute(state, {
     dst: p.dst,
@@ -39,8 +53,8 @@ function routeOf(state: NetnsState, p: Packet): RouteResult {
   })
 }
 
-function decide(state: NetnsState, p: Packet): RouteDecision {
-  const r = routeOf(state, p)
+function decide(state: NetnsState, p: Packet, cache?: RouteCache): RouteDecision {
+  const r = routeOf(state, p, cache)
   if (r.error !== undefined) return { kind: 'unreachable', reason: r.error }
   if (r.type === 'local' || (p.inIface !== undefined && r.type === 'broadcast')) {
     return { kind: 'local', iface: p.inIface ?? 'lo' }
@@ -52,14 +66,20 @@ function decide(state: NetnsState, p: Packet): RouteDecision {
   return { kind: 'forward', outIface: r.dev, ...(r.src === undefined ? {} : { src: r.src }) }
 }
 
-function masquerade(state: NetnsState, ix: RouteIndex, p: Packet, out: string): string | undefined {
+function masquerade(
+  state: NetnsState,
+  ix: RouteIndex,
+  p: Packet,
+  out: string,
+  cache?: RouteCache,
+): string | undefined {
   const dst = keyOf(p.dst, p.family)?.key
   if (dst === undefined) return undefined
   if (p.family === 6) {
     const s = ipv6DevGetSaddr(ix, out, dst)
     return s === undefined ? undefined : keyText(6, s)
   }
-  const r = routeOf(state, p)
+  const r = routeOf(state, p, cache)
   const nh = r.via === undefined ? dst : (keyOf(r.via, 4)?.key ?? dst)
   const s = inetSelectAddr(ix, out, nh, SCOPE.universe)
   return s === 0n ? undefined : keyText(4, s)
@@ -93,13 +113,15 @@ function icmpSource(state: NetnsState, ix: RouteIndex, p: Packet): string {
  */
 export function netfilterEnv(state: NetnsState): NetfilterEnv {
   const ix = routeIndex(state)
+  // A cluster trace asks each namespace's routing the same questions in every branch.
+  const cache: RouteCache = new Map()
   return {
     addrType(addr: string, dev?: string): AddrType {
       const k = keyOf(addr)
       return k ? addrType(ix, k.family, k.key, dev) : 'UNSPEC'
     },
-    route: (p) => decide(state, p),
-    masqueradeSource: (p, out) => masquerade(state, ix, p, out),
+    route: (p) => decide(state, p, cache),
+    masqueradeSource: (p, out) => masquerade(state, ix, p, out, cache),
     primaryAddress(iface, family) {
       // nf_nat_redirect: locally generated packets go to the loopback address.
       if (iface === '') return family === 4 ? '127.0.0.1' : '::1'

@@ -76,8 +76,34 @@ function bad(r: Route, what: string): KpathError {
   })
 }
 
+/**
+ * Parsed destinations and gateways by route object. Routes are immutable values, and nodes
+ * of a large cluster share theirs (flannel's route to each peer), so every node's FIB parses
+ * a shared route's text once.
+ */
+const DSTS = new WeakMap<Route, { net: bigint; len: number }>()
+const GATEWAYS = new WeakMap<Route, bigint | undefined>()
+
 /** Parse `default`, `addr` or `addr/len`. */
 export function parseRouteDst(r: Route): { net: bigint; len: number } {
+  let d = DSTS.get(r)
+  if (d === undefined) {
+    d = parseDst(r)
+    DSTS.set(r, d)
+  }
+  return d
+}
+
+/** The gateway of hop `h` of `r` as a key (cached when it is the route's own `via`). */
+function gatewayKey(r: Route, via: string): bigint | undefined {
+  if (via !== r.via) return keyOf(via, r.family)?.key
+  if (GATEWAYS.has(r)) return GATEWAYS.get(r)
+  const k = keyOf(via, r.family)?.key
+  GATEWAYS.set(r, k)
+  return k
+}
+
+function parseDst(r: Route): { net: bigint; len: number } {
   if (r.dst === 'default') return { net: 0n, len: 0 }
   const [addr = '', lenText] = r.dst.split('/')
   const k = keyOf(addr, r.family)
@@ -87,15 +113,15 @@ export function parseRouteDst(r: Route): { net: bigint; len: number } {
 }
 
 function compileHop(r: Route, h: NextHop, links: ReadonlyMap<string, Link>): FibNexthop {
-  const gw = h.via === undefined ? undefined : keyOf(h.via, r.family)
-  if (h.via !== undefined && !gw) throw bad(r, `bad gateway ${h.via}`)
+  const gw = h.via === undefined ? undefined : gatewayKey(r, h.via)
+  if (h.via !== undefined && gw === undefined) throw bad(r, `bad gateway ${h.via}`)
   const link = h.dev === undefined ? undefined : links.get(h.dev)
   if (h.dev !== undefined && !link) throw bad(r, `no device ${h.dev}`)
   // Local routes keep working on a down device: their next hop has scope nowhere, which
   // fib_sync_down_dev leaves alone (the kernel keeps `local` routes of down links).
   const dead = r.type !== 'local' && link !== undefined && !link.up
   return {
-    ...(gw === undefined ? {} : { gw: gw.key }),
+    ...(gw === undefined ? {} : { gw }),
     ...(h.dev === undefined ? {} : { dev: h.dev }),
     weight: h.weight ?? 1,
     onlink: h.onlink ?? false,

@@ -7,7 +7,12 @@
  */
 export { addrType4, addrType6 } from './addr-type.js'
 export type { ArpAnswer } from './arp.js'
-export { answersArp, arpSource } from './arp.js'
+export {
+  answersArp,
+  answersArpForOwnAddressesOnly,
+  arpSource,
+  mayAnswerArp,
+} from './arp.js'
 export { netfilterEnv } from './env.js'
 export type { FibTable, TableFlow, TableResult } from './fib.js'
 export { Fib, tableLookup } from './fib.js'

@@ -145,7 +145,10 @@ function routes6(state: NetnsState, addresses: readonly Address[]): Route[] {
 }
 
 /** The loopback addresses `ip link set lo up` configures, where missing. */
-function loopbackAddresses(state: NetnsState): Address[] {
+/** The loopback addresses the kernel gives `lo` when it is up and lacks them. */
+export function loopbackAddresses(
+  state: Pick<NetnsState, 'links' | 'addresses' | 'sysctls'>,
+): Address[] {
   const lo = state.links.find((l) => l.kind === 'loopback' && l.up)
   if (!lo) return []
   const has = (local: string) =>
@@ -160,7 +163,19 @@ function loopbackAddresses(state: NetnsState): Address[] {
 }
 
 /** Identity of a route for de-duplication: table, type, prefix, device, source, metric. */
+/** Keys by route object (routes are immutable; large clusters share them between nodes). */
+const KEYS = new WeakMap<Route, string>()
+
 function routeKey(r: Route): string {
+  let k = KEYS.get(r)
+  if (k === undefined) {
+    k = makeRouteKey(r)
+    KEYS.set(r, k)
+  }
+  return k
+}
+
+function makeRouteKey(r: Route): string {
   const { net, len } = parseRouteDst(r)
   return [
     r.family,

@@ -34,11 +34,28 @@ export function inPrefix(family: Family, addr: bigint, net: bigint, len: number)
   return (addr & m) === (net & m)
 }
 
+/**
+ * Parsed addresses by text. Routing parses the same few addresses over and over (a trace asks
+ * for the route to one destination in every namespace it crosses); the cache is dropped
+ * whole when it grows past {@link KEY_CACHE_MAX} entries, so it stays small.
+ */
+const KEYS = new Map<string, Readonly<{ family: Family; key: bigint }> | null>()
+const KEY_CACHE_MAX = 1 << 16
+
 /** Parse an address of the given family (or either when omitted). */
-export function keyOf(text: string, family?: Family): { family: Family; key: bigint } | undefined {
-  const a = parseAddr(text)
-  if (!a || (family !== undefined && a.family !== family)) return undefined
-  return { family: a.family, key: BigInt(a.value) }
+export function keyOf(
+  text: string,
+  family?: Family,
+): Readonly<{ family: Family; key: bigint }> | undefined {
+  let k = KEYS.get(text)
+  if (k === undefined) {
+    const a = parseAddr(text)
+    k = a ? Object.freeze({ family: a.family, key: BigInt(a.value) }) : null
+    if (KEYS.size >= KEY_CACHE_MAX) KEYS.clear()
+    KEYS.set(text, k)
+  }
+  if (k === null || (family !== undefined && k.family !== family)) return undefined
+  return k
 }
 
 export function keyText(family: Family, key: bigint): string {

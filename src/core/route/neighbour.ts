@@ -36,6 +36,30 @@ function multicastMac(family: 4 | 6, a: bigint): string {
 }
 
 /**
+ * A namespace's non-proxy neighbour entries by device, family and address, the first of each
+ * (as a search in table order finds it). Built once per state: a flannel node holds an entry
+ * per peer, and every packet it sends looks one up.
+ */
+const NEIGHBOURS = new WeakMap<NetnsState, ReadonlyMap<string, Neighbour>>()
+
+function neighbourIndex(state: NetnsState): ReadonlyMap<string, Neighbour> {
+  let ix = NEIGHBOURS.get(state)
+  if (ix === undefined) {
+    const made = new Map<string, Neighbour>()
+    for (const n of state.neighbours) {
+      if (n.proxy) continue
+      const k = keyOf(n.dst)
+      if (k === undefined) continue
+      const key = `${n.dev}\0${k.family}\0${k.key}`
+      if (!made.has(key)) made.set(key, n)
+    }
+    NEIGHBOURS.set(state, made)
+    ix = made
+  }
+  return ix
+}
+
+/**
  * How `dev` reaches `nextHop` at layer 2. `packetSrc` is the source of the packet that needs
  * it (arp_announce may use it as the request's sender address).
  *
@@ -63,9 +87,7 @@ export function resolveNeighbour(
   if (link.noarp || link.kind === 'ipip' || (link.kind === 'tun' && link.tun?.mode !== 'tap')) {
     return { kind: 'noarp', why: `${dev} has no link-layer resolution (IFF_NOARP)` }
   }
-  const entry = state.neighbours.find(
-    (n) => !n.proxy && n.dev === dev && keyOf(n.dst, k.family)?.key === k.key,
-  )
+  const entry = neighbourIndex(state).get(`${dev}\0${k.family}\0${k.key}`)
   if (entry?.lladdr && entry.state !== 'INCOMPLETE' && entry.state !== 'FAILED') {
     return { kind: 'entry', lladdr: entry.lladdr, state: entry.state }
   }

@@ -86,10 +86,31 @@ export function sysctlCompare(a: string, b: string): number {
   return pa.length - pb.length
 }
 
-/** `sysctl -a` for a model's record, in the order sysctl walks the tree. */
+const PER_LINK = /^(net\.ipv[46]\.(?:conf|neigh)\.)(.+)(\.[^.]+)$/
+
+/**
+ * A model key as `sysctl -a` names it: a per-link key may spell a dotted link name with dots
+ * (`net.ipv4.conf.flannel.1.rp_filter`, as the cluster renderer writes it), but procps lists
+ * the directory `flannel.1` as `flannel/1` (checked with procps-ng 4.0.2 in a lab namespace).
+ */
+export function sysctlListName(key: string): string {
+  const m = PER_LINK.exec(key)
+  return m === null ? key : `${m[1]}${sysctlIface(m[2] ?? '')}${m[3]}`
+}
+
+/**
+ * `sysctl -a` for a model's record, in the order sysctl walks the tree. When a key is held in
+ * both spellings, the listed (`flannel/1`) one wins: it is the one the emulator reads
+ * (sysctl/effective.ts, route/conf.ts).
+ */
 export function printModelSysctls(sysctls: Readonly<Record<string, string>>): string {
-  const names = Object.keys(sysctls).sort(sysctlCompare)
-  return printSysctlA(names.map((name) => ({ name, value: sysctls[name] ?? '' })))
+  const byName = new Map<string, string>()
+  for (const [key, value] of Object.entries(sysctls)) {
+    const name = sysctlListName(key)
+    if (name === key || !byName.has(name)) byName.set(name, value)
+  }
+  const names = [...byName.keys()].sort(sysctlCompare)
+  return printSysctlA(names.map((name) => ({ name, value: byName.get(name) ?? '' })))
 }
 
 /** The sysctl directory name of a link: dots inside the name print as `/`. */

@@ -21,4 +21,5 @@ export {
   type SysctlParseOptions,
   sysctlCompare,
   sysctlIface,
+  sysctlListName,
 } from './format.js'

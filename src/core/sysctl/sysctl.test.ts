@@ -13,6 +13,7 @@ import {
   printSysctlA,
   sysctlCompare,
   sysctlIface,
+  sysctlListName,
 } from './format.js'
 
 const read = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8')
@@ -42,6 +43,24 @@ describe('sysctl -a', () => {
     expect(sysctlCompare('net.ipv4.conf.veth.x', 'net.ipv4.conf.veth-p1.x')).toBeLessThan(0)
     expect(sysctlIface('flannel.1')).toBe('flannel/1')
     expect(text).toContain('net.ipv4.conf.flannel/1.')
+  })
+  it('lists a dotted link name the way sysctl -a does, the listed spelling winning', () => {
+    expect(sysctlListName('net.ipv4.conf.flannel.1.rp_filter')).toBe(
+      'net.ipv4.conf.flannel/1.rp_filter',
+    )
+    expect(sysctlListName('net.ipv6.neigh.vx.42.proxy_delay')).toBe(
+      'net.ipv6.neigh.vx/42.proxy_delay',
+    )
+    expect(sysctlListName('net.ipv4.ip_forward')).toBe('net.ipv4.ip_forward')
+    const text = printModelSysctls({
+      'net.ipv4.conf.flannel/1.rp_filter': '2',
+      'net.ipv4.conf.flannel.1.rp_filter': '1',
+      'net.ipv4.conf.flannel.1.forwarding': '1',
+      'net.ipv4.conf.eth0.rp_filter': '0',
+    })
+    expect(text).toBe(
+      'net.ipv4.conf.eth0.rp_filter = 0\nnet.ipv4.conf.flannel/1.forwarding = 1\nnet.ipv4.conf.flannel/1.rp_filter = 2\n',
+    )
   })
   it('locates a bad line', () => {
     try {

@@ -13,6 +13,7 @@
  *   PREROUTING, FORWARD and POSTROUTING with physdev set (br_netfilter); a DNAT there routes it.
  */
 
+import type { Link } from '../model/netns.js'
 import { lookupRoute } from '../route/index.js'
 import type { WalkCtx } from './context.js'
 import { type Frame, isGroupMac, macs, sameMac } from './frame.js'
@@ -48,9 +49,18 @@ function learn(
 }
 
 function isLocal(ctx: WalkCtx, netns: string, br: string, mac: string): boolean {
-  return ctx.world
-    .netns(netns)
-    .links.some((l) => (l.name === br || l.master === br) && sameMac(l.mac, mac))
+  // The bridge's and its ports' MACs, collected once per World: a cluster's underlay bridge
+  // has a port per node and every frame crossing it asks.
+  const key = `${netns}\0${br}`
+  let own = ctx.world.bridgeMacs.get(key)
+  if (own === undefined) {
+    const macs = new Set<string>()
+    for (const l of ctx.world.netns(netns).links)
+      if ((l.name === br || l.master === br) && l.mac !== undefined) macs.add(l.mac.toLowerCase())
+    ctx.world.bridgeMacs.set(key, macs)
+    own = macs
+  }
+  return own.has(mac.toLowerCase())
 }
 
 /** The port `mac` lives behind: static FDB, learned, or found by flooding. */
@@ -66,7 +76,26 @@ function portFor(
   if (fixed) return { port: fixed.dev, how: `fdb ${mac} dev ${fixed.dev} (static)` }
   const learned = ctx.learned.get(`${netns}/${br}`)?.get(mac.toLowerCase())
   if (learned) return { port: learned, how: `fdb ${mac} dev ${learned} (learned)` }
-  const flood = n.links.filter(
+  // Where a flood finds the MAC depends only on the static topology: a cluster's underlay
+  // bridge has a port per node, so the World keeps the answer for every later branch.
+  const key = `${netns}\0${br}\0${mac}\0${ingress ?? ''}`
+  const known = ctx.world.floodAnswers.get(key)
+  if (known !== undefined) return known.found
+  const found = flooded(ctx, n.links, netns, br, mac, ingress)
+  ctx.world.floodAnswers.set(key, { found })
+  return found
+}
+
+/** The port a flood out of `br` finds `mac` behind, if any. */
+function flooded(
+  ctx: WalkCtx,
+  links: readonly Link[],
+  netns: string,
+  br: string,
+  mac: string,
+  ingress: string | undefined,
+): { port: string; how: string } | undefined {
+  const flood = links.filter(
     (l) => l.master === br && l.name !== ingress && l.bridgePort?.flood !== false,
   )
   const hit = flood.find((l) => macBehind(ctx, netns, l.name, mac))

@@ -4,6 +4,8 @@
  * the namespace's base runtime the first time the branch touches it, and kept for the reply),
  * the namespace's routing view, the MACs bridges learned so far, and the hops recorded.
  */
+
+import { configFromSysctls } from '../conntrack/index.js'
 import { KpathError } from '../errors.js'
 import type { ClusterState } from '../model/cluster-state.js'
 import type { Link, NetnsState } from '../model/netns.js'
@@ -15,6 +17,7 @@ import type { NetfilterEnv } from '../netfilter/engine/types.js'
 import { netfilterEnv } from '../route/index.js'
 import type { Frame } from './frame.js'
 import type { Answer } from './icmp.js'
+import type { MacAnswer } from './neighbour.js'
 import type { Endpoint } from './segment.js'
 import type { Hop, HopPacket } from './types.js'
 
@@ -23,7 +26,24 @@ export class World {
   readonly byName = new Map<string, NetnsState>()
   private readonly envs = new Map<string, NetfilterEnv>()
   private readonly bases = new Map<string, NetfilterRuntime>()
+  private readonly links = new Map<string, ReadonlyMap<string, Link>>()
   private macvlans: Map<string, Endpoint[]> | undefined
+  /**
+   * Answers to ARP requests flooded over a broadcast domain, by sender, device, target and
+   * sender address (neighbour.ts). They depend only on the namespaces' static state, and on
+   * a cluster's underlay segment finding the one node that answers means asking each node in
+   * port order: a thousand nodes per request.
+   */
+  readonly arpAnswers = new Map<string, MacAnswer>()
+  /** The output route each hop shows, by namespace, destination, device and mark (walk.ts). */
+  readonly routeTexts = new Map<string, RouteText>()
+  /** The MACs of a bridge and its ports (lower case), by namespace and bridge (bridge.ts). */
+  readonly bridgeMacs = new Map<string, ReadonlySet<string>>()
+  /** Where a bridge's flood finds a MAC, by bridge, MAC and ingress port (bridge.ts). */
+  readonly floodAnswers = new Map<
+    string,
+    { readonly found: { readonly port: string; readonly how: string } | undefined }
+  >()
 
   constructor(readonly state: ClusterState) {
     for (const n of state.namespaces) this.byName.set(n.name, n)
@@ -33,6 +53,18 @@ export class World {
     const n = this.byName.get(name)
     if (!n) throw new KpathError('KPATH_INVALID_ARGUMENT', `no namespace ${name} in the cluster`)
     return n
+  }
+
+  /** A namespace's link by name (indexed once: a cluster's underlay bridge has 1,000 ports). */
+  link(netns: string, name: string): Link | undefined {
+    let byName = this.links.get(netns)
+    if (byName === undefined) {
+      const made = new Map<string, Link>()
+      for (const l of this.netns(netns).links) if (!made.has(l.name)) made.set(l.name, l)
+      this.links.set(netns, made)
+      byName = made
+    }
+    return byName.get(name)
   }
 
   env(name: string): NetfilterEnv {
@@ -67,6 +99,8 @@ export class World {
         ...(n.nftables ? { nft: n.nftables } : {}),
         ipsets: n.ipsets,
         conntrack: n.conntrack,
+        // The namespace's net.netfilter.* sysctls: timeouts, tcp_loose, tcp_be_liberal, ….
+        conntrackConfig: configFromSysctls(n.sysctls),
         ...(n.ipvs ? { ipvs: n.ipvs, sysctls: n.sysctls } : {}),
       })
       this.bases.set(name, rt)
@@ -125,7 +159,7 @@ export class WalkCtx {
   }
 
   link(netns: string, name: string): Link | undefined {
-    return this.world.netns(netns).links.find((l) => l.name === name)
+    return this.world.link(netns, name)
   }
 
   /** Count a step of the walk; a packet going round in circles ends in KPATH_LOOP. */
@@ -149,6 +183,13 @@ export class WalkCtx {
     this.tunnels.length = 0
     this.answer = undefined
   }
+}
+
+/** An egress hop's route: its text, gateway and MTU. */
+export interface RouteText {
+  readonly text: string
+  readonly via: string | undefined
+  readonly mtu: number | undefined
 }
 
 export function hopPacket(p: Packet): HopPacket {

@@ -8,6 +8,7 @@
  */
 import { type Packet, withPacket } from '../model/packet.js'
 import {
+  dropUnconfirmed,
   forward,
   type HookOutcome,
   input,
@@ -66,7 +67,8 @@ const lines = (s: PacketState) => s.events.map(traceLine)
 function refused(s: PacketState, o: HookOutcome): L3Result | undefined {
   if (o.verdict.kind === 'accept') return undefined
   const v = o.verdict.kind === 'reject' ? `REJECT (${o.verdict.with})` : 'DROP'
-  const where = `${o.table ?? 'nat'} ${s.hook}`
+  const where = o.table ? `${o.table} ${s.hook}` : s.hook
+  dropUnconfirmed(s)
   const answer =
     o.verdict.kind === 'reject' ? rejectAnswer(o.verdict.response, o.verdict.with) : undefined
   return {
@@ -85,6 +87,7 @@ function droppedWith(
   reason: string,
   answer: PendingAnswer | undefined,
 ): L3Result {
+  dropUnconfirmed(s)
   return { kind: 'dropped', where, reason, lines: lines(s), ...(answer ? { answer } : {}) }
 }
 

@@ -5,9 +5,10 @@
  * segment, answered by the first namespace whose kernel would answer it (answersArp: a local
  * address, proxy_arp, a proxy entry). Calico's 169.254.1.1 is answered this way by the node's
  * cali* device (ee:ee:ee:ee:ee:ee). No answer: the neighbour stays INCOMPLETE and the packet
- * is dropped.
+ * is dropped. The flood's answer depends only on the namespaces' static state, so the World
+ * keeps it for later traces.
  */
-import { answersArp, resolveNeighbour } from '../route/index.js'
+import { answersArp, mayAnswerArp, resolveNeighbour } from '../route/index.js'
 import type { WalkCtx } from './context.js'
 import { broadcastDomain } from './segment.js'
 
@@ -33,9 +34,27 @@ export function resolveMac(
       text: `neigh ${nextHop} dev ${dev} lladdr ${r.lladdr} ${r.state}`,
     }
   const sender = r.solicitSource ?? packetSrc
+  const key = `${netns}\0${dev}\0${nextHop}\0${sender}`
+  const known = ctx.world.arpAnswers.get(key)
+  if (known !== undefined) return known
+  const answer = flood(ctx, netns, dev, nextHop, sender)
+  ctx.world.arpAnswers.set(key, answer)
+  return answer
+}
+
+/** Who answers an ARP request flooded from `dev`: the first in the domain's order. */
+function flood(
+  ctx: WalkCtx,
+  netns: string,
+  dev: string,
+  nextHop: string,
+  sender: string,
+): MacAnswer {
   const who = `ARP who-has ${nextHop} tell ${sender} on dev ${dev}`
   for (const e of broadcastDomain(ctx, netns, dev)) {
-    const a = answersArp(ctx.world.netns(e.netns), e.iface, nextHop, sender)
+    const state = ctx.world.netns(e.netns)
+    if (!mayAnswerArp(state, e.iface, nextHop)) continue
+    const a = answersArp(state, e.iface, nextHop, sender)
     if (a.answer)
       return {
         ok: true,

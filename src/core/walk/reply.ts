@@ -6,6 +6,7 @@
  * datagram (icmp_send, at most 576 bytes in all).
  */
 import { type Packet, PROTO } from '../model/packet.js'
+import { synAckSeq } from './tcp-seq.js'
 import type { Outcome } from './types.js'
 
 const base = (p: Packet) => ({ family: p.family, src: p.dst, dst: p.src, ttl: 64, mark: 0 })
@@ -30,11 +31,14 @@ export function replyTo(received: Packet, outcome: Outcome): Packet | undefined 
       }
     if (received.proto === PROTO.tcp) {
       const syn = received.tcpFlags?.includes('SYN') === true
+      // A SYN with sequence numbers (a trace with segments) gets a SYN/ACK with them too.
+      const seq = syn && received.tcpSeq ? { tcpSeq: synAckSeq(received.tcpSeq) } : {}
       return {
         ...base(received),
         proto: PROTO.tcp,
         ...swapPorts(received),
         tcpFlags: syn ? ['SYN', 'ACK'] : ['ACK'],
+        ...seq,
         length: syn ? 60 : 52,
       }
     }

@@ -12,6 +12,7 @@ import type { Packet } from '../model/packet.js'
 import { enumerate } from '../netfilter/engine/chooser.js'
 import { hopPacket, WalkCtx, World } from './context.js'
 import { replyTo } from './reply.js'
+import { walkSegments } from './segments.js'
 import type { ClusterTrace, Outcome, ReplyWalk, SentBack, TraceClusterOptions } from './types.js'
 import { sendPacket } from './walk.js'
 
@@ -93,9 +94,20 @@ export function traceCluster(
     const ctx = new WalkCtx(world, chooser, opts.maxHops ?? 64)
     const outcome = sendPacket(ctx, start.netns, start.packet)
     const hops = ctx.hops
+    const received = ctx.delivered
     const reply = opts.reply === false ? undefined : replyWalk(ctx, start, outcome)
+    const segs =
+      opts.segments !== undefined && outcome.kind === 'delivered' && received !== undefined
+        ? {
+            segments: walkSegments(
+              ctx,
+              { clientNetns: start.netns, syn: start.packet, serverNetns: outcome.netns, received },
+              opts.segments,
+            ),
+          }
+        : {}
     const conntrack = opts.conntrack ? { conntrack: conntrackOf(ctx) } : {}
-    return { hops, outcome, ...(reply ? { reply } : {}), ...conntrack }
+    return { hops, outcome, ...(reply ? { reply } : {}), ...segs, ...conntrack }
   }, opts.limit ?? 256)
   return {
     branches: branches.map((b) => ({

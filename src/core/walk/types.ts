@@ -6,6 +6,7 @@
  * JSON shape.
  */
 import type { ConntrackEntry } from '../conntrack/model.js'
+import type { TcpFlag } from '../model/packet.js'
 import type { Decision } from '../netfilter/engine/chooser.js'
 
 /** The headers a hop shows, after the hop's rewrites. */
@@ -134,6 +135,46 @@ export interface ClusterBranch extends Walk {
    * the request and the reply (what `conntrack -L` would list there).
    */
   readonly conntrack?: Readonly<Record<string, readonly ConntrackEntry[]>>
+  /**
+   * With `segments`: the handshake's last ACK, then each segment asked for, walked in order
+   * through the same conntrack state (only when the request was delivered).
+   */
+  readonly segments?: readonly SegmentWalk[]
+}
+
+/**
+ * A TCP segment sent after the handshake (`--segment`), by either end of the connection.
+ * Sequence and acknowledgement numbers are relative, as tcpdump prints them: the SYN is 0,
+ * the first data byte 1. Left out, they continue where the sender and the receiver are.
+ */
+export interface SegmentSpec {
+  readonly from: 'client' | 'server'
+  readonly flags: readonly TcpFlag[]
+  readonly seq?: number
+  readonly ack?: number
+  /** Payload bytes (default 0). */
+  readonly payload?: number
+  /** The raw window field (default 502: 64256 bytes with the handshake's scale of 7). */
+  readonly window?: number
+}
+
+/** The walk of one {@link SegmentSpec}, and of the RST a receiving kernel answered with. */
+export interface SegmentWalk extends Walk {
+  readonly spec: SegmentSpec
+  /** The segment as sent: absolute sequence numbers. */
+  readonly seq: number
+  readonly ack: number
+  /** No socket took it (`refused`): the receiving kernel's RST, walked back to the sender. */
+  readonly reset?: ResetWalk
+}
+
+/** The RST tcp_v4_send_reset sent for a segment no socket took, and its walk back. */
+export interface ResetWalk extends Walk {
+  /** `RST` when the segment had ACK, else `RST`+`ACK`. */
+  readonly flags: readonly TcpFlag[]
+  /** Absolute, as sent: seq = the segment's ack, or ack = the end of the segment. */
+  readonly seq: number
+  readonly ack: number
 }
 
 export interface ClusterTrace {
@@ -149,4 +190,6 @@ export interface TraceClusterOptions {
   readonly maxHops?: number
   /** Keep each branch's conntrack tables after its walks (`ClusterBranch.conntrack`). */
   readonly conntrack?: boolean
+  /** TCP segments after the handshake (`ClusterBranch.segments`); the request must be a SYN. */
+  readonly segments?: readonly SegmentSpec[]
 }

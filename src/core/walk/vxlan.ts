@@ -69,7 +69,10 @@ export function vxlanEgress(
     dport: vx.port,
     ttl: vx.ttl ?? 64,
     length: pkt.length + VXLAN_OVERHEAD,
-    mark: 0,
+    // skb->mark survives the encapsulation (iptunnel_xmit → skb_scrub_packet clears it only
+    // across namespaces): a mark the inner packet still carries marks the outer one's
+    // connection (kube-proxy's 0x4000 then masquerades it in KUBE-POSTROUTING).
+    mark: pkt.mark,
   }
   const encap = `vxlan vni ${vx.id}: ${src}:${outer.sport} > ${vtep}:${vx.port}, inner ${m.mac}`
   const tunnel: HopTunnel = {

@@ -10,7 +10,7 @@ import type { Packet } from '../model/packet.js'
 import { withPacket } from '../model/packet.js'
 import { lookupRoute } from '../route/index.js'
 import { bridgeIn, bridgeOut } from './bridge.js'
-import { hopPacket, type WalkCtx } from './context.js'
+import { hopPacket, type RouteText, type WalkCtx } from './context.js'
 import { deliver } from './deliver.js'
 import { type Frame, isGroupMac, macs, sameMac } from './frame.js'
 import { ipipEgress } from './ipip.js'
@@ -113,7 +113,22 @@ export function receiveFrame(ctx: WalkCtx, netns: string, iface: string, wire: F
 }
 
 /** `ip route get`'s line for the route a packet leaving by `dev` takes. */
-function routeText(ctx: WalkCtx, netns: string, pkt: Packet, dev: string) {
+/**
+ * The output route a hop shows, looked up once per World for each namespace, destination,
+ * device and mark (routing state is static; every branch of every trace crosses the same
+ * hops).
+ */
+function routeText(ctx: WalkCtx, netns: string, pkt: Packet, dev: string): RouteText {
+  const key = `${netns}\0${pkt.dst}\0${dev}\0${pkt.mark}`
+  let t = ctx.world.routeTexts.get(key)
+  if (t === undefined) {
+    t = lookupRouteText(ctx, netns, pkt, dev)
+    ctx.world.routeTexts.set(key, t)
+  }
+  return t
+}
+
+function lookupRouteText(ctx: WalkCtx, netns: string, pkt: Packet, dev: string): RouteText {
   const r = lookupRoute(ctx.world.netns(netns), {
     dst: pkt.dst,
     oif: dev,

@@ -4,7 +4,8 @@
  * and stopped by its PID. Its readiness is the `ready PID` line it prints once every socket and
  * TUN device is open; anything it reports before that is the error. This is the one place the
  * lab starts a long-running process, so it uses child_process directly rather than the Execer
- * (which runs commands to completion).
+ * (which runs commands to completion); {@link LabdControl} is its seam, as the Execer is the
+ * seam of every other command (tests of `labUp`/`labDown` substitute both).
  */
 import { spawn } from 'node:child_process'
 import { closeSync, existsSync, openSync } from 'node:fs'
@@ -107,3 +108,13 @@ export async function stopLabd(pid: number): Promise<void> {
   for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 5))
   if (alive(pid)) process.kill(pid, 'SIGKILL')
 }
+
+/** How a lab starts and stops its daemon. */
+export interface LabdControl {
+  spawn(logFile: string): LabdHandle
+  /** Stop it by PID (a PID that is no longer a labd is left alone). */
+  stop(pid: number): Promise<void>
+}
+
+/** The real daemon: servers/labd.py under python3. */
+export const LABD: LabdControl = { spawn: (logFile) => spawnLabd(logFile), stop: stopLabd }

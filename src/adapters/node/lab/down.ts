@@ -5,12 +5,16 @@
  * with it), then the record. `--stale` does this for every record whose owner is gone.
  */
 import type { Execer } from '../../../core/exec.js'
-import { stopLabd } from './daemon.js'
+import { LABD, type LabdControl } from './daemon.js'
 import { alive, type LabRecord, listRecords, removeRecord, requireRecord } from './registry.js'
 
 /** Remove everything `r` names that still exists. */
-export async function destroyLab(execer: Execer, r: LabRecord): Promise<void> {
-  if (r.labdPid !== undefined) await stopLabd(r.labdPid)
+export async function destroyLab(
+  execer: Execer,
+  r: LabRecord,
+  labd: LabdControl = LABD,
+): Promise<void> {
+  if (r.labdPid !== undefined) await labd.stop(r.labdPid)
   const listed = (await execer.run(['ip', 'netns', 'list'])).stdout
   const have = new Set(listed.split('\n').map((l) => l.split(' ')[0] ?? ''))
   // Only our names: every one carries the kpath- prefix and this lab's id.
@@ -23,18 +27,22 @@ export async function destroyLab(execer: Execer, r: LabRecord): Promise<void> {
   await removeRecord(r.name)
 }
 
-export async function labDown(execer: Execer, name: string): Promise<LabRecord> {
+export async function labDown(
+  execer: Execer,
+  name: string,
+  labd: LabdControl = LABD,
+): Promise<LabRecord> {
   const r = await requireRecord(name)
-  await destroyLab(execer, r)
+  await destroyLab(execer, r, labd)
   return r
 }
 
 /** Tear down every lab whose owning process is gone; returns their names. */
-export async function labDownStale(execer: Execer): Promise<string[]> {
+export async function labDownStale(execer: Execer, labd: LabdControl = LABD): Promise<string[]> {
   const gone: string[] = []
   for (const r of await listRecords()) {
     if (alive(r.pid)) continue
-    await destroyLab(execer, r)
+    await destroyLab(execer, r, labd)
     gone.push(r.name)
   }
   return gone

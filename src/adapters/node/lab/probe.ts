@@ -136,9 +136,9 @@ export async function labProbe(
   const netfilter = w.state.namespaces
     .filter((n) => (n.iptables.ipv4?.tables.length ?? 0) > 0)
     .map((n) => n.name)
-  const tracked = w.state.namespaces
-    .filter((n) => (n.iptables.ipv4?.tables.length ?? 0) > 0 || n.nftables)
-    .map((n) => n.name)
+  // Every namespace: where no rule needs conntrack the kernel lists nothing, which is part of
+  // what the emulator must predict (nf_ct_netns_get).
+  const tracked = w.state.namespaces.map((n) => n.name)
   if (o.fresh)
     await Promise.all(
       tracked.map((m) =>

@@ -23,7 +23,7 @@ import { KpathError } from '../../../core/errors.js'
 import type { Execer } from '../../../core/exec.js'
 import { sysctlPath } from '../../../core/lab/names.js'
 import type { LabNetns, LabPlan } from '../../../core/lab/plan.js'
-import { type LabdHandle, serverScript, spawnLabd, stopLabd } from './daemon.js'
+import { LABD, type LabdControl, type LabdHandle, serverScript } from './daemon.js'
 import { destroyLab } from './down.js'
 import { type LabRecord, readRecord, runDir, writeRecord } from './registry.js'
 
@@ -36,6 +36,8 @@ export interface LabUpOptions {
   readonly parallel?: number
   /** Called after each phase (tests use it to interrupt a build midway). */
   readonly onPhase?: (phase: string) => void
+  /** The lab daemon (default: servers/labd.py; tests give a fake). */
+  readonly labd?: LabdControl
 }
 
 export interface LabUpResult {
@@ -113,11 +115,12 @@ class Builder {
   }
 
   async build(record: LabRecord): Promise<LabRecord> {
-    const labd = spawnLabd(join(runDir(), `${this.plan.id}.log`))
+    const control = this.o.labd ?? LABD
+    const labd = control.spawn(join(runDir(), `${this.plan.id}.log`))
     try {
       return await this.buildWith(record, labd)
     } catch (e) {
-      await stopLabd(labd.pid)
+      await control.stop(labd.pid)
       throw e
     }
   }
@@ -179,7 +182,7 @@ export async function labUp(plan: LabPlan, o: LabUpOptions): Promise<LabUpResult
     const up = await new Builder(plan, o).build(record)
     return { record: up, ms: performance.now() - t0 }
   } catch (e) {
-    await destroyLab(o.execer, (await readRecord(plan.id)) ?? record)
+    await destroyLab(o.execer, (await readRecord(plan.id)) ?? record, o.labd)
     throw e
   }
 }

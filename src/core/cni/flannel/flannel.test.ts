@@ -84,7 +84,8 @@ describe('flannel vxlan', () => {
     expect(beta.addresses.filter((a) => a.iface === 'flannel.1')).toEqual([
       { iface: 'flannel.1', family: 4, local: '10.244.1.0', prefixLen: 32, scope: 'global' },
     ])
-    expect(beta.sysctls['net.ipv6.conf.flannel.1.accept_ra']).toBe('0')
+    // sysctl(8) spells the dotted device with a slash; the model keeps that spelling.
+    expect(beta.sysctls['net.ipv6.conf.flannel/1.accept_ra']).toBe('0')
   })
 
   it('routes, neighbours and FDB entries per remote node', () => {

@@ -64,14 +64,49 @@ export function delegateConf(ctx: CniContext, setup: FlannelSetup, own: Lease): 
   return readBridgeConf(value, setup.cniSource, ctx)
 }
 
-function ownLease(
-  ctx: CniContext,
-  node: NodeUnderlay,
-): { setup: FlannelSetup; own?: Lease; others: Lease[] } {
+interface OwnLease {
+  readonly setup: FlannelSetup
+  readonly own?: Lease
+  readonly others: Lease[]
+}
+
+/**
+ * Per context, each node's lease and the others, and the bridge config its pods get: a node
+ * with 30 pods asks 31 times, and a 1,000-node cluster must not search and split 1,000 leases
+ * (and validate the delegate config) once per pod.
+ */
+const ownCache = new WeakMap<CniContext, Map<string, OwnLease>>()
+const confCache = new WeakMap<Lease, BridgeConf>()
+
+function ownLease(ctx: CniContext, node: NodeUnderlay): OwnLease {
+  let byNode = ownCache.get(ctx)
+  if (byNode === undefined) {
+    byNode = new Map()
+    ownCache.set(ctx, byNode)
+  }
+  const name = node.node.metadata.name
+  const hit = byNode.get(name)
+  if (hit !== undefined) return hit
   const setup = flannelSetup(ctx)
   const all = allLeases(ctx, setup)
-  const own = all.find((l) => l.node === node.node.metadata.name)
-  return { setup, ...(own === undefined ? {} : { own }), others: all.filter((l) => l !== own) }
+  const own = all.find((l) => l.node === name)
+  const made = {
+    setup,
+    ...(own === undefined ? {} : { own }),
+    others: all.filter((l) => l !== own),
+  }
+  byNode.set(name, made)
+  return made
+}
+
+/** {@link delegateConf} of a node's lease, made once (leases are cached per context). */
+function podConf(ctx: CniContext, setup: FlannelSetup, own: Lease): BridgeConf {
+  let conf = confCache.get(own)
+  if (conf === undefined) {
+    conf = delegateConf(ctx, setup, own)
+    confCache.set(own, conf)
+  }
+  return conf
 }
 
 function backendNode(
@@ -106,7 +141,7 @@ function flannelNode(ctx: CniContext, node: NodeUnderlay): NetnsFragment {
   return concatFragments(
     backendNode(ctx, setup, own, others),
     ipv4 === undefined ? {} : { iptablesRestore: { ipv4 } },
-    bridgeNode(ctx, delegateConf(ctx, setup, own), node),
+    bridgeNode(ctx, podConf(ctx, setup, own), node),
   )
 }
 
@@ -116,6 +151,6 @@ export const flannelPlugin: CniPlugin = {
   pod(ctx, pod, node) {
     const { setup, own } = ownLease(ctx, node)
     if (own === undefined) return { pod: {}, host: {} }
-    return bridgePod(ctx, delegateConf(ctx, setup, own), pod, node)
+    return bridgePod(ctx, podConf(ctx, setup, own), pod, node)
   },
 }

@@ -100,6 +100,9 @@ export function proxyState(
     mtu: 1500,
     up: true,
     noarp: true,
+    // Made with vishvananda/netlink's zero-valued LinkAttrs, which sends IFLA_TXQLEN 0: the
+    // seed's `ip addr` shows kube-dummy-if without a qlen.
+    txqlen: 0,
   }
   const addresses: Address[] = vips.map((local) => ({
     iface: KUBE_DUMMY_IF,

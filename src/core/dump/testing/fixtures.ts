@@ -15,6 +15,8 @@ export const DUMP_CASES = [
   { name: 'kube-router', example: 'examples/seeds/001-kube-router.yaml' },
   { name: 'flannel-udp', example: 'examples/seeds/003-flannel-udp-rp-filter.yaml' },
   { name: 'calico', example: 'examples/seeds/004-calico-native.yaml' },
+  { name: 'underlay', example: 'examples/seeds/000-underlay-pod-clusterip.yaml' },
+  { name: 'nftables', example: 'examples/clusters/flannel-vxlan-nftables.yaml' },
 ] as const
 
 export function dumpFiles(dir: string): Map<string, string> {

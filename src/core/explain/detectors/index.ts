@@ -5,9 +5,12 @@
  */
 import type { Detector } from '../types.js'
 import { asymmetricReturn } from './asymmetric-return.js'
+import { conntrackInvalid } from './conntrack-invalid.js'
 import { etpLocalNoEndpoint } from './etp-local.js'
 import { hairpinOff } from './hairpin.js'
 import { ipForwardOff } from './ip-forward.js'
+import { ipvsBridged } from './ipvs-bridged.js'
+import { ipvsReplyBypassed } from './ipvs-reply-bypassed.js'
 import { missingRoute } from './missing-route.js'
 import { mtuEncapsulation } from './mtu.js'
 import { proxyArpGateway } from './proxy-arp-gateway.js'
@@ -17,6 +20,7 @@ import { selectorMatchesNoPods, serviceNoEndpoints } from './service-endpoints.j
 import { sourceIpMasqueraded } from './source-ip.js'
 
 export const DETECTORS: readonly Detector[] = [
+  conntrackInvalid,
   etpLocalNoEndpoint,
   selectorMatchesNoPods,
   serviceNoEndpoints,
@@ -26,6 +30,8 @@ export const DETECTORS: readonly Detector[] = [
   ipForwardOff,
   proxyArpGateway,
   mtuEncapsulation,
+  ipvsBridged,
+  ipvsReplyBypassed,
   missingRoute,
   asymmetricReturn,
   sourceIpMasqueraded,

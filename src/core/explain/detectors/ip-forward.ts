@@ -5,6 +5,8 @@
  * with "forwarding disabled" and it is dropped (seed 001: node2's kube-bridge sees the echo,
  * enp1s0 never does).
  */
+
+import { sysctlIface } from '../../sysctl/format.js'
 import { linkValue } from '../../sysctl/index.js'
 import { parseSetEdit } from '../../whatif/index.js'
 import { evidence, lastHop, netnsOf, targetOf, whoIs } from '../facts.js'
@@ -18,7 +20,9 @@ export const ipForwardOff: Detector = (ctx) => {
   const t = targetOf(ctx.report, o.netns)
   if (hop?.inIface === undefined || n === undefined || t === undefined) return undefined
   const global = n.sysctls['net.ipv4.ip_forward'] === '0'
-  const knob = global ? 'net.ipv4.ip_forward' : `net.ipv4.conf.${hop.inIface}.forwarding`
+  const knob = global
+    ? 'net.ipv4.ip_forward'
+    : `net.ipv4.conf.${sysctlIface(hop.inIface)}.forwarding`
   const who = whoIs(ctx.report, o.netns)
   const p = hop.packet
   const sentence = `${knob}=0 on ${who}: it does not forward the packet from ${p.src} to ${p.dst} that arrived on ${hop.inIface}${linkValue(n, 'forwarding', hop.inIface) === 0 && !global ? ' (forwarding is off on that device)' : ''}`

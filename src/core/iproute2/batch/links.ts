@@ -1,7 +1,8 @@
 /**
  * @module core/iproute2/batch/links
  * `ip -batch` lines that create the links of a model namespace with the model's index, MAC,
- * MTU and kind settings (`ip link add NAME index N address MAC mtu M type KIND …`).
+ * MTU, queue length and kind settings (`ip link add NAME index N address MAC mtu M [txqueuelen
+ * Q] type KIND …`).
  *
  * A veth pair is created once, by the side that sorts first (namespace name, then link
  * name), with `peer name … netns …`; the other namespace only configures its end. TUN/TAP
@@ -20,7 +21,9 @@ function refuse(message: string): KpathError {
 
 function common(link: Link): string {
   const mac = link.mac === undefined ? '' : ` address ${link.mac}`
-  return `index ${link.index}${mac} mtu ${link.mtu}`
+  // Only a given queue length: without IFLA_TXQLEN the kernel sets the kind's default.
+  const qlen = link.txqlen === undefined ? '' : ` txqueuelen ${link.txqlen}`
+  return `index ${link.index}${mac} mtu ${link.mtu}${qlen}`
 }
 
 /** Does this side create the veth pair? */
@@ -113,6 +116,7 @@ export function createLines(all: readonly NetnsState[], state: NetnsState, link:
       ]
       if (link.mac !== undefined && mode === 'tap')
         lines.push(`link set ${link.name} address ${link.mac}`)
+      if (link.txqlen !== undefined) lines.push(`link set ${link.name} txqueuelen ${link.txqlen}`)
       return lines
     }
     case 'ether':

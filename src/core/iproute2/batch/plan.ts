@@ -12,7 +12,7 @@
  * `late` after `up`.
  */
 import type { FdbEntry, Link, Neighbour, NetnsState, PolicyRule, Route } from '../../model/netns.js'
-import { dsfieldName, hex0x, tableName } from '../names.js'
+import { dsfieldName, hex0x, protoId, tableName } from '../names.js'
 import { dstText } from '../route/record.js'
 import { defaultRule, kernelAddress, kernelFdb, kernelRoute } from './kernel-made.js'
 import { configureLines, createLines } from './links.js'
@@ -71,7 +71,10 @@ export function routeLine(r: Route): string {
   if (r.via !== undefined) w.push(`via ${r.via}`)
   if (r.dev !== undefined) w.push(`dev ${r.dev}`)
   if (r.table !== 254) w.push(`table ${tableName(r.table)}`)
-  if (r.proto !== undefined) w.push(`proto ${r.proto}`)
+  // As a number: iproute2 6.1's rtnl_rtprot_a2n caches the last name it looked up but not
+  // the number a numeric lookup returned, so in one batch `proto boot`, `proto 80`, `proto
+  // boot` installs the third route as proto 80 (seen in a lab of Calico VXLAN routes).
+  if (r.proto !== undefined) w.push(`proto ${protoId(r.proto) ?? r.proto}`)
   if (r.scope !== undefined) w.push(`scope ${r.scope}`)
   if (r.src !== undefined) w.push(`src ${r.src}`)
   if (r.metric !== undefined) w.push(`metric ${r.metric}`)

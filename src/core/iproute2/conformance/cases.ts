@@ -4,7 +4,8 @@
  * and prefix routes, link-local addresses, default rules), so that printing it must give what
  * iproute2 lists once {@link batchPlan} has built it for real. `a` is a node (veth to `b`, a
  * bridge with a hairpin port, a flannel-style VXLAN, a TUN without a reader, a macvlan, a
- * bridge left down, a veth whose peer is down), `b` a pod on the other end of `a`'s eth0.
+ * bridge left down, a veth whose peer is down; the TUN and that veth pair with given queue
+ * lengths, 0 included), `b` a pod on the other end of `a`'s eth0.
  *
  * IPv6 runs only on a's lo and eth0 (`disable_ipv6` elsewhere) and DAD is off: the kernel
  * orders same-prefix IPv6 routes of several links by when each got carrier, which a lab
@@ -69,7 +70,16 @@ function nodeLinks(b: string): Link[] {
       mac: MAC.vx0,
       vxlan: { id: 7, port: 4789, local: '10.0.0.1', dev: 'eth0', learning: false },
     },
-    { index: 7, name: 'tun0', kind: 'tun', mtu: 1500, up: true, noarp: true, tun: { mode: 'tun' } },
+    {
+      index: 7,
+      name: 'tun0',
+      kind: 'tun',
+      mtu: 1500,
+      up: true,
+      noarp: true,
+      tun: { mode: 'tun' },
+      txqlen: 100,
+    },
     {
       index: 8,
       name: 'mv0',
@@ -88,6 +98,8 @@ function nodeLinks(b: string): Link[] {
       up: true,
       mac: MAC.vdn1,
       peer: { netns: '', name: 'vdn2' },
+      // A zero queue length, as netlink clients like kube-proxy set it: no qlen is printed.
+      txqlen: 0,
     },
     {
       index: 11,
@@ -97,6 +109,7 @@ function nodeLinks(b: string): Link[] {
       up: false,
       mac: MAC.vdn2,
       peer: { netns: '', name: 'vdn1' },
+      txqlen: 7,
     },
   ]
 }

@@ -14,6 +14,7 @@ import { type JsonObject, type JsonValue, omitKeys } from '../json/value.js'
 import { DETAIL_KEYS, LINK_FIELDS, LINK_ONLY_KEYS, LINKINFO_FIELDS, sortFlags } from './keys.js'
 import { readBridgePort, readKind, writeBridgePort, writeKind } from './kind-model.js'
 import { BRIDGE_SLAVE_FIELDS, type DetailField, INFO_DATA, INFO_SLAVE_DATA } from './kinds.js'
+import { defaultTxqlen, txqlenOf } from './txqlen.js'
 
 /** A link as a listing shows it: the model's part and everything else iproute2 printed. */
 export interface IpLink {
@@ -69,11 +70,25 @@ export function readLink(loc: Locator, hub: JsonObject, ctx: IpContext): IpLink 
     taken.push('address')
   }
   taken.push(...readLower(hub, link, ctx))
+  taken.push(readTxqlen(loc, hub, link))
   const extra: Record<string, JsonValue> = { ...omitKeys(hub, taken) }
   const rest = flags.filter((f) => f !== 'UP' && f !== 'NOARP')
   if (hub.flags !== undefined) extra.flags = rest
   if (info.extra !== undefined) extra.linkinfo = info.extra
   return { link: link as Link, extra: ordered(LINK_FIELDS, extra) }
+}
+
+/**
+ * `txqlen` into the model when it is not the kind's default. iproute2 prints it only when it is
+ * not 0 (print_queuelen), so a listing without it shows a queue length of 0.
+ */
+function readTxqlen(loc: Locator, hub: JsonObject, link: Mutable<Link>): string {
+  const given = num(hub, 'txqlen')
+  if (hub.txqlen !== undefined && (given === undefined || !Number.isInteger(given) || given < 0))
+    throw loc.error('"txqlen" is not a queue length', hub, 'txqlen')
+  const txqlen = given ?? 0
+  if (txqlen !== defaultTxqlen({ kind: link.kind ?? 'ether', tun: link.tun })) link.txqlen = txqlen
+  return 'txqlen'
 }
 
 /** The veth peer or the macvlan parent (`link`, `link_index` + `link_netnsid`). */
@@ -163,12 +178,14 @@ export function writeLink(rec: IpLink, ctx: IpContext, view: LinkView): JsonObje
   model.flags = sortFlags([...owned, ...rest])
   if (link.master !== undefined) model.master = link.master
   if (link.mac !== undefined) model.address = link.mac
+  const txqlen = txqlenOf(link)
+  if (txqlen !== 0) model.txqlen = txqlen
   Object.assign(model, writeLower(rec, ctx))
   if (view.details) {
     const li = writeLinkinfo(link, obj(extra, 'linkinfo') ?? {})
     if (li !== undefined) model.linkinfo = li
   }
-  const hub = ordered(LINK_FIELDS, model, omitKeys(extra, ['linkinfo']))
+  const hub = ordered(LINK_FIELDS, model, omitKeys(extra, ['linkinfo', 'txqlen']))
   const drop = (k: string) =>
     (!view.details && DETAIL_KEYS.has(k)) ||
     (view.mode === 'addr' && LINK_ONLY_KEYS.has(k)) ||

@@ -215,7 +215,6 @@ export function linkExtra(world: World, link: Link): JsonObject {
     operstate: operstate(world, link),
     linkmode: 'DEFAULT',
     group: 'default',
-    txqlen: tun ? 500 : 1000,
     link_type: linkType(link),
     ...broadcast(link),
     promiscuity: promiscuity(world, link),

@@ -63,6 +63,62 @@ interface RankedNode {
   readonly pref: number
 }
 
+/**
+ * {@link leastLoaded} over one ranked list for many pods in a row: a heap of
+ * (preference, pod count, rank) per list. Counts only grow, so an entry whose count is out of
+ * date is an underestimate: the entry on top is the winner once its count is current (every
+ * other entry's true key is at least its own key); otherwise it goes back with the current
+ * count. Binding 30,000 pods on 1,000 nodes is then 30,000 heap steps, not 30 million reads.
+ */
+/** A heap entry: [preference, pod count when last looked at, rank]. */
+type Entry = [number, number, number]
+
+class LoadHeap {
+  /** A binary min-heap. */
+  private readonly heap: Entry[]
+
+  constructor(
+    private readonly ranked: readonly RankedNode[],
+    load: ReadonlyMap<string, number>,
+  ) {
+    this.heap = ranked.map((r, i): Entry => [r.pref, load.get(r.name) ?? 0, i])
+    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.down(i)
+  }
+
+  /** The same node {@link leastLoaded} picks for the current counts. */
+  pick(load: ReadonlyMap<string, number>): RankedNode | undefined {
+    for (;;) {
+      const top = this.heap[0]
+      if (top === undefined) return undefined
+      const r = this.ranked[top[2]] as RankedNode
+      const now = load.get(r.name) ?? 0
+      if (now === top[1]) return r
+      top[1] = now
+      this.down(0)
+    }
+  }
+
+  private less(a: Entry, b: Entry): boolean {
+    return a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2])))
+  }
+
+  private down(i: number): void {
+    const h = this.heap
+    for (;;) {
+      const l = 2 * i + 1
+      const r = l + 1
+      let m = i
+      if (l < h.length && this.less(h[l] as Entry, h[m] as Entry)) m = l
+      if (r < h.length && this.less(h[r] as Entry, h[m] as Entry)) m = r
+      if (m === i) return
+      const swap = h[i] as Entry
+      h[i] = h[m] as Entry
+      h[m] = swap
+      i = m
+    }
+  }
+}
+
 /** The first of `ranked` with the lowest (preference, pod count): the scoring's winner. */
 function leastLoaded(
   ranked: readonly RankedNode[],
@@ -95,12 +151,12 @@ export function schedulePods(draft: ClusterDraft): ClusterDraft {
   for (const p of draft.pods)
     if (p.spec.nodeName !== undefined)
       load.set(p.spec.nodeName, (load.get(p.spec.nodeName) ?? 0) + 1)
-  const ranks = new Map<string, RankedNode[]>()
+  const ranks = new Map<string, LoadHeap>()
   const rankedFor = (spec: PodSpec) => {
     const key = JSON.stringify([spec.nodeSelector ?? null, spec.tolerations ?? null])
     let r = ranks.get(key)
     if (r === undefined) {
-      r = rankCandidates(spec, draft.nodes)
+      r = new LoadHeap(rankCandidates(spec, draft.nodes), load)
       ranks.set(key, r)
     }
     return r
@@ -108,7 +164,7 @@ export function schedulePods(draft: ClusterDraft): ClusterDraft {
   const warnings: Warning[] = []
   const pods = draft.pods.map((pod): Pod => {
     if (pod.spec.nodeName !== undefined || isFinished(pod)) return pod
-    const node = leastLoaded(rankedFor(pod.spec), load)
+    const node = rankedFor(pod.spec).pick(load)?.node
     if (node === undefined) {
       warnings.push(unschedulable(draft, pod))
       return pod

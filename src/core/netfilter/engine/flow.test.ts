@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Packet } from '../../model/packet.js'
 import { parseIptablesSave } from '../iptables-save/index.js'
-import { createRuntime, staticEnv, tracePacket } from './index.js'
+import { createRuntime, staticEnv, traceLine, tracePacket } from './index.js'
 import type { NetfilterRuntime } from './runtime.js'
 import type { StartHook } from './types.js'
 
@@ -54,6 +54,11 @@ function tcp(
   }
 }
 
+/** The NAT lines of a packet's walk, as the trace views print them. */
+function natLines(o: ReturnType<typeof step>): string[] {
+  return o.result.events.filter((e) => e.kind === 'nat').map(traceLine)
+}
+
 function step(rt: NetfilterRuntime, p: Packet, start: StartHook = 'prerouting') {
   const outcomes = tracePacket(rt, env, p, start)
   expect(outcomes).toHaveLength(1)
@@ -78,6 +83,10 @@ describe('a TCP connection through DNAT and MASQUERADE', () => {
       dst: '10.244.2.6',
       dport: 8080,
     })
+    expect(natLines(syn)).toEqual([
+      'nat(PREROUTING): DNAT 10.96.0.50:80 -> 10.244.2.6:8080',
+      `nat(POSTROUTING): SNAT ${client}:40000 -> ${NODE}:40000`,
+    ])
     expect(syn.result.conntrack).toMatchObject({
       tcpState: 'SYN_SENT',
       status: { seenReply: false, assured: false },
@@ -94,6 +103,12 @@ describe('a TCP connection through DNAT and MASQUERADE', () => {
       dport: 40000,
     })
     expect(synack.result.events.some((e) => e.kind === 'rule' && e.table === 'nat')).toBe(false)
+    // Labelled by what they undo, as conntrack's status bits flip for the reply direction:
+    // the destination restored at PREROUTING undoes the SNAT, the source at POSTROUTING the DNAT.
+    expect(natLines(synack)).toEqual([
+      `nat(PREROUTING): un-SNAT ${NODE}:40000 -> ${client}:40000`,
+      'nat(POSTROUTING): un-DNAT 10.244.2.6:8080 -> 10.96.0.50:80',
+    ])
     expect(synack.result.conntrack).toMatchObject({
       tcpState: 'SYN_RECV',
       status: { seenReply: true },
@@ -103,6 +118,10 @@ describe('a TCP connection through DNAT and MASQUERADE', () => {
     const ack = step(rt, tcp(client, 40000, '10.96.0.50', 80, ['ACK'], 'cni0'))
     expect(ctstates(ack)).toEqual(['ESTABLISHED'])
     expect(ack.result.packetOut).toMatchObject({ src: NODE, dst: '10.244.2.6', dport: 8080 })
+    expect(natLines(ack)).toEqual([
+      'nat(PREROUTING): DNAT 10.96.0.50:80 -> 10.244.2.6:8080',
+      `nat(POSTROUTING): SNAT ${client}:40000 -> ${NODE}:40000`,
+    ])
     expect(ack.result.conntrack).toMatchObject({
       tcpState: 'ESTABLISHED',
       status: { assured: true },

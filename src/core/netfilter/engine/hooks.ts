@@ -45,16 +45,23 @@ function walk(s: PacketState, table: TableName, hook: Hook): Verdict {
   return t ? walkTable(s, t, hook) : ACCEPT
 }
 
-/** nf_conntrack_in: attach the packet to its connection (or a new one). */
+/**
+ * nf_conntrack_in: attach the packet to its connection (or a new one). Only where conntrack's
+ * hooks are registered (`rt.tracking`, nf_ct_netns_get); elsewhere the packet has no ct.
+ */
 export function conntrackIn(s: PacketState, hook: Hook): void {
-  if (s.ct?.info === 'UNTRACKED') return
+  if (!s.rt.tracking || s.ct?.info === 'UNTRACKED') return
   const hit = s.rt.conntrack.lookup(s.pkt)
   s.ct = { conn: hit.conn, dir: hit.dir, info: hit.info }
   const c = hit.conn
   const text = c
     ? `${hit.info} ${hit.dir} ${c.orig.src}${c.orig.sport === undefined ? '' : `:${c.orig.sport}`} > ${c.orig.dst}${c.orig.dport === undefined ? '' : `:${c.orig.dport}`}${c.tcpState ? ` ${c.tcpState}` : c.sctpState ? ` ${c.sctpState}` : ''}`
-    : `${hit.info}: no connection`
+    : `${hit.info}: no connection${hit.reason === undefined ? '' : ` (${hit.reason})`}`
   s.events.push({ kind: 'conntrack', hook, text })
+  // nf_conntrack_tcp_packet: an RST while the connection never saw a reply kills it
+  // (nf_ct_kill_acct); the packet keeps the entry for its NAT, but the table drops it.
+  if (c?.status.confirmed && !s.rt.conntrack.has(c))
+    s.events.push({ kind: 'conntrack', hook, text: 'connection deleted (RST before any reply)' })
 }
 
 /** The nat table (and nft nat chains) at a hook: walk them for a new connection, then mangle. */
@@ -71,21 +78,28 @@ function natHook(s: PacketState, hook: Hook, manip: 'src' | 'dst'): HookOutcome 
   }
   const before = s.pkt
   s.pkt = natPacket(conn, ct.dir, manip, s.pkt)
+  const label = natLabel(manip, ct.dir)
   if (before.src !== s.pkt.src || before.sport !== s.pkt.sport) {
-    s.events.push({
-      kind: 'nat',
-      hook,
-      text: `${manip === 'src' ? 'SNAT' : 'un-DNAT'} ${endpoint(before.src, before.sport)} -> ${endpoint(s.pkt.src, s.pkt.sport)}`,
-    })
+    const text = `${label} ${endpoint(before.src, before.sport)} -> ${endpoint(s.pkt.src, s.pkt.sport)}`
+    s.events.push({ kind: 'nat', hook, text })
   }
   if (before.dst !== s.pkt.dst || before.dport !== s.pkt.dport) {
-    s.events.push({
-      kind: 'nat',
-      hook,
-      text: `${manip === 'dst' ? 'DNAT' : 'un-SNAT'} ${endpoint(before.dst, before.dport)} -> ${endpoint(s.pkt.dst, s.pkt.dport)}`,
-    })
+    const text = `${label} ${endpoint(before.dst, before.dport)} -> ${endpoint(s.pkt.dst, s.pkt.dport)}`
+    s.events.push({ kind: 'nat', hook, text })
   }
   return { verdict: ACCEPT }
+}
+
+/**
+ * What a rewrite does, named from the connection's point of view as conntrack's status bits
+ * are (nf_nat_packet flips the manip's bit for the reply direction): in the original direction
+ * a source manip is the SNAT and a destination manip the DNAT; in the reply direction the
+ * destination manip (PREROUTING, OUTPUT) undoes the SNAT and the source manip (POSTROUTING,
+ * INPUT) undoes the DNAT.
+ */
+function natLabel(manip: 'src' | 'dst', dir: 'original' | 'reply'): string {
+  if (dir === 'original') return manip === 'src' ? 'SNAT' : 'DNAT'
+  return manip === 'dst' ? 'un-SNAT' : 'un-DNAT'
 }
 
 /** Run the steps of a hook in priority order; stop at the first verdict that is not ACCEPT. */
@@ -95,24 +109,38 @@ function run(s: PacketState, hook: Hook, steps: readonly HookStep[]): HookOutcom
     const r = typeof step === 'string' ? { verdict: walk(s, step, hook), table: step } : step()
     const o: HookOutcome = 'verdict' in r ? r : { verdict: r }
     if (o.stolen) return o
-    if (o.verdict.kind !== 'accept') return { verdict: o.verdict, table: o.table ?? 'nat' }
+    if (o.verdict.kind !== 'accept') return o
   }
   return { verdict: ACCEPT }
 }
 
-/** __nf_conntrack_confirm: a new connection enters the table when its first packet leaves. */
-function confirm(s: PacketState): Verdict {
+/**
+ * __nf_conntrack_confirm: a new connection enters the table when its first packet leaves
+ * (end of POSTROUTING or INPUT). A packet dropped before never gets here, so its new
+ * connection is never listed.
+ */
+function confirm(s: PacketState): HookOutcome {
   const conn = s.ct?.conn
-  if (!conn || conn.status.confirmed || s.ct?.info === 'UNTRACKED') return ACCEPT
+  if (!conn || conn.status.confirmed || s.ct?.info === 'UNTRACKED') return { verdict: ACCEPT }
   if (!s.rt.conntrack.confirm(conn)) {
     s.events.push({
       kind: 'conntrack',
       hook: s.hook,
       text: 'insert clash: the kernel drops this packet',
     })
-    return { kind: 'drop' }
+    return { verdict: { kind: 'drop' }, table: 'conntrack' }
   }
-  return ACCEPT
+  return { verdict: ACCEPT }
+}
+
+/**
+ * The packet is dropped here: a connection it created was never confirmed, so the kernel frees
+ * it with the packet (nf_conntrack_destroy via the skb's nfct reference) and never lists it.
+ */
+export function dropUnconfirmed(s: PacketState): void {
+  const conn = s.ct?.conn
+  if (!conn || conn.status.confirmed || s.ct?.info === 'UNTRACKED') return
+  s.events.push({ kind: 'conntrack', hook: s.hook, text: 'new connection not confirmed (dropped)' })
 }
 
 /** The kernel's priorities of the steps (NF_IP_PRI_*; confirm runs last, at INT_MAX). */

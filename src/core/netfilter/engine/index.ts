@@ -13,6 +13,7 @@ import { IpvsTable, ipvsConfig } from '../../ipvs/table.js'
 import type { NftRuleset } from '../nft/model.js'
 import type { Ruleset } from '../rule.js'
 import { compileRuleset } from './compile.js'
+import { ipvsNeedsConntrack, nftNeedsConntrack, rulesetNeedsConntrack } from './needs-conntrack.js'
 import { compileNft } from './nft/compile.js'
 import { NftState } from './nft/state.js'
 import { NetfilterRuntime } from './runtime.js'
@@ -23,6 +24,7 @@ export type { CompiledRuleset } from './compiled.js'
 export { rulesetWithCounters } from './counters.js'
 export { modelledMatches } from './matches/index.js'
 export { kernelProbability } from './matches/statistic.js'
+export { nftNeedsConntrack, rulesetNeedsConntrack } from './needs-conntrack.js'
 export {
   type CompiledNft,
   compileNft,
@@ -50,6 +52,21 @@ export interface RuntimeInput {
   /** IPVS services and connections, and the sysctls (`net.ipv4.vs.*`) its packet path reads. */
   readonly ipvs?: IpvsState
   readonly sysctls?: Readonly<Record<string, string>>
+  /**
+   * Run conntrack whatever the rules say. By default it runs only when a loaded rule needs it,
+   * as in the kernel (needs-conntrack.ts); tests of conntrack itself may force it on.
+   */
+  readonly tracking?: boolean
+}
+
+/** nf_ct_netns_get: does anything loaded in the namespace take a conntrack reference? */
+export function needsConntrack(input: RuntimeInput): boolean {
+  const family = input.ruleset.family
+  return (
+    rulesetNeedsConntrack(input.ruleset) ||
+    (input.nft !== undefined && nftNeedsConntrack(input.nft, family)) ||
+    (input.ipvs !== undefined && ipvsNeedsConntrack(input.ipvs, family))
+  )
 }
 
 /** Compile a namespace's netfilter state into a runtime ready to walk packets. */
@@ -66,5 +83,6 @@ export function createRuntime(input: RuntimeInput): NetfilterRuntime {
     now,
     input.nft ? new NftState(compileNft(input.nft), now) : undefined,
     input.ipvs ? IpvsTable.from(input.ipvs, ipvsConfig(input.sysctls)) : undefined,
+    input.tracking ?? needsConntrack(input),
   )
 }

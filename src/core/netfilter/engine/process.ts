@@ -8,7 +8,15 @@ import { connToEntry } from '../../conntrack/index.js'
 import { type Packet, withPacket } from '../../model/packet.js'
 import { endpointText as endpoint } from '../../net/endpoint.js'
 import type { Chooser } from './chooser.js'
-import { forward, type HookOutcome, input, output, postrouting, prerouting } from './hooks.js'
+import {
+  dropUnconfirmed,
+  forward,
+  type HookOutcome,
+  input,
+  output,
+  postrouting,
+  prerouting,
+} from './hooks.js'
 import { ipvsResend } from './ipvs-hook.js'
 import type { NetfilterRuntime } from './runtime.js'
 import type { PacketState } from './state.js'
@@ -19,10 +27,12 @@ export interface ProcessOptions {
   readonly chooser: Chooser
 }
 
-function routeText(r: RouteDecision, p: Packet): string {
+/** The routing decision; a locally generated packet is sent (OUTPUT), not forwarded. */
+function routeText(r: RouteDecision, p: Packet, local = false): string {
   if (r.kind === 'local')
     return `route: ${p.dst} is local${r.iface ? ` (${r.iface})` : ''}: deliver via INPUT`
-  if (r.kind === 'forward') return `route: ${p.dst} via dev ${r.outIface}: forward`
+  if (r.kind === 'forward')
+    return `route: ${p.dst} via dev ${r.outIface}: ${local ? 'send via OUTPUT' : 'forward'}`
   return `route: ${p.dst}: ${r.reason}`
 }
 
@@ -36,6 +46,8 @@ function finish(
   const conn = s.ct?.conn
   const v = outcome?.verdict
   const dropped = v !== undefined && v.kind !== 'accept'
+  // A drop outside netfilter (routing, ip_forward); step() notes netfilter's own drops.
+  if (dropped && outcome?.table === undefined) dropUnconfirmed(s)
   const status = conn?.status
   const dnat = status?.dstNat && conn ? endpoint(conn.reply.src, conn.reply.sport) : undefined
   const snat = status?.srcNat && conn ? endpoint(conn.reply.dst, conn.reply.dport) : undefined
@@ -52,7 +64,9 @@ function finish(
     ...(v?.kind === 'reject'
       ? { rejectWith: v.with, ...(v.response ? { response: v.response } : {}) }
       : {}),
-    ...(conn && s.ct?.info !== 'UNTRACKED' ? { conntrack: connToEntry(conn) } : {}),
+    // Only what the table holds: a new connection whose packet was dropped before the
+    // confirm step, or one an RST killed, is not listed (__nf_conntrack_confirm, nf_ct_kill).
+    ...(conn && s.rt.conntrack.has(conn) ? { conntrack: connToEntry(conn) } : {}),
     ...(dropped && outcome?.table ? { droppedAt: { hook: s.hook, table: outcome.table } } : {}),
   }
 }
@@ -61,12 +75,14 @@ function step(s: PacketState, hooks: Hook[], fn: (s: PacketState) => HookOutcome
   const o = fn(s)
   hooks.push(s.hook)
   if (o.verdict.kind !== 'accept') {
-    const table = o.table ?? 'nat'
+    // The table (or nft chain, IPVS, conntrack's confirm) that gave the verdict; never guessed.
+    const table = o.table
+    dropUnconfirmed(s)
     s.events.push({
       kind: 'verdict',
       hook: s.hook,
-      table,
-      text: `${o.verdict.kind.toUpperCase()} in ${table} ${s.hook}`,
+      ...(table ? { table } : {}),
+      text: `${o.verdict.kind.toUpperCase()} in ${table ? `${table} ` : ''}${s.hook}`,
     })
   }
   return o
@@ -113,7 +129,7 @@ function fromWire(s: PacketState, packetIn: Packet, hooks: Hook[]): PacketResult
 
 function fromSocket(s: PacketState, packetIn: Packet, hooks: Hook[]): PacketResult {
   let r = s.env.route(s.pkt)
-  s.events.push({ kind: 'route', text: routeText(r, s.pkt) })
+  s.events.push({ kind: 'route', text: routeText(r, s.pkt, true) })
   if (r.kind === 'unreachable')
     return finish(s, packetIn, hooks, { verdict: { kind: 'drop' } }, 'dropped')
   s.pkt = withPacket(s.pkt, { outIface: r.kind === 'forward' ? r.outIface : 'lo' })
@@ -124,7 +140,7 @@ function fromSocket(s: PacketState, packetIn: Packet, hooks: Hook[]): PacketResu
   if (s.pkt.dst !== before) {
     // ip_route_me_harder: a DNAT in OUTPUT re-routes the packet.
     r = s.env.route(s.pkt)
-    s.events.push({ kind: 'route', text: `re-${routeText(r, s.pkt)}` })
+    s.events.push({ kind: 'route', text: `re-${routeText(r, s.pkt, true)}` })
     if (r.kind === 'unreachable')
       return finish(s, packetIn, hooks, { verdict: { kind: 'drop' } }, 'dropped')
     s.pkt = withPacket(s.pkt, { outIface: r.kind === 'forward' ? r.outIface : 'lo' })

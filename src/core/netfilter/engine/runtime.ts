@@ -17,6 +17,13 @@ export interface RecentEntry {
   readonly ttl: number
 }
 
+/** A copy whose counters can change apart (a loop: a trace forks once per branch). */
+function copyCounters(from: ReadonlyMap<string, Counters>): Map<string, Counters> {
+  const out = new Map<string, Counters>()
+  for (const [k, c] of from) out.set(k, { packets: c.packets, bytes: c.bytes })
+  return out
+}
+
 export class NetfilterRuntime {
   constructor(
     readonly compiled: CompiledRuleset,
@@ -36,6 +43,11 @@ export class NetfilterRuntime {
     public nft: NftState | undefined = undefined,
     /** The namespace's IPVS services and connection table, if it runs IPVS. */
     public ipvs: IpvsTable | undefined = undefined,
+    /**
+     * Conntrack's hooks are registered in this namespace: some loaded rule needs connections
+     * (nf_ct_netns_get, see needs-conntrack.ts). Off: no entries, no NAT, no conntrack lines.
+     */
+    readonly tracking = true,
   ) {}
 
   fork(): NetfilterRuntime {
@@ -45,13 +57,14 @@ export class NetfilterRuntime {
       this.compiled,
       this.conntrack.clone(),
       this.ipsets.clone(),
-      new Map([...this.counters].map(([k, c]) => [k, { ...c }])),
+      copyCounters(this.counters),
       recent,
       new Map(this.nth),
-      new Map([...this.nfacct].map(([k, c]) => [k, { ...c }])),
+      copyCounters(this.nfacct),
       this.now,
       this.nft?.fork(),
       this.ipvs?.clone(),
+      this.tracking,
     )
   }
 

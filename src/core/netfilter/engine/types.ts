@@ -25,9 +25,12 @@ export const HOOK_TABLES: Readonly<Record<Hook, readonly TableName[]>> = {
 /** An nft chain as traces and verdicts name it: `family table chain`. */
 export type NftChainLabel = `${'ip' | 'ip6' | 'inet' | 'arp' | 'bridge' | 'netdev'} ${string}`
 
-/** Where a hook's verdict came from: an iptables table, or an nft base chain. */
-/** `ipvs`: IPVS itself dropped the packet (no real server, no route to it). */
-export type HookTable = TableName | NftChainLabel | 'ipvs'
+/**
+ * Where a hook's verdict came from: an iptables table, or an nft base chain; `ipvs`: IPVS
+ * itself dropped the packet (no real server, no route to it); `conntrack`: the confirm step
+ * dropped it (an insert clash, __nf_conntrack_confirm).
+ */
+export type HookTable = TableName | NftChainLabel | 'ipvs' | 'conntrack'
 
 /** How a table walk ended. `reject` carries the packet the REJECT target sends back. */
 export type Verdict =
@@ -94,7 +97,8 @@ export type TraceEvent =
   | {
       readonly kind: 'verdict'
       readonly hook: Hook
-      readonly table: HookTable
+      /** Absent only if a hook step gave no table (every step of hooks.ts gives one). */
+      readonly table?: HookTable
       readonly text: string
     }
   /**

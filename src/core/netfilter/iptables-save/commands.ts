@@ -13,7 +13,15 @@ import { formatRuleSpec } from './format.js'
 import type { LocatedCommand } from './rule-build.js'
 import type { Cursor } from './rule-parser.js'
 import type { ChainState, TableState } from './state.js'
-import { dropChain, insertRules, jumpTarget, newChain, reindex, removeRules } from './state.js'
+import {
+  dropChain,
+  insertRules,
+  jumpTarget,
+  newChain,
+  ownRules,
+  reindex,
+  removeRules,
+} from './state.js'
 
 function unknownChain(c: Cursor, name: string, column: number): never {
   throw new KpathError(
@@ -143,7 +151,7 @@ function zero(ch: ChainState, index?: number): void {
   const reset = (r: Rule): Rule => (r.counters ? { ...r, counters: { packets: 0n, bytes: 0n } } : r)
   if (index !== undefined) {
     const r = ch.rules[index]
-    if (r) ch.rules[index] = reset(r)
+    if (r) ownRules(ch)[index] = reset(r)
     return
   }
   ch.counters = { packets: 0n, bytes: 0n }

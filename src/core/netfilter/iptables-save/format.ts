@@ -10,15 +10,15 @@ import { formatInet6 } from '../xt/modules/core/xt-addr.js'
 
 const SAFE = /^[A-Za-z0-9_-]+$/
 
-/**
- * `xtables_save_string`: bare when made only of `[A-Za-z0-9_-]` (and not empty), otherwise in
- * double quotes with `"`, `\` and `'` escaped by a backslash.
- */
 /** Double quotes around the value, escaping `"` and `\\` only (string, u32, bpf, connlabel, LED). */
 export function alwaysQuote(value: string): string {
   return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`
 }
 
+/**
+ * `xtables_save_string`: bare when made only of `[A-Za-z0-9_-]` (and not empty), otherwise in
+ * double quotes with `"`, `\` and `'` escaped by a backslash.
+ */
 export function saveString(value: string): string {
   if (SAFE.test(value)) return value
   return `"${value.replace(/["\\']/g, (ch) => `\\${ch}`)}"`
@@ -33,8 +33,11 @@ export function formatAddr(a: AddrMatch): string {
 }
 
 /**
- * Options whose save function prints the name and then calls `xtables_save_string`, which adds
- * its own leading space: libxt_nfacct prints `--nfacct-name  NAME` with two spaces.
+ * Options whose save function prints the name with a trailing space and then calls
+ * `xtables_save_string`, which prints its own leading space: libxt_nfacct's `nfacct_save`
+ * prints `--nfacct-name  NAME` with two spaces. iptables-save, iptables -S and both backends
+ * of 1.8.9 print it so (testdata/recent-nfacct-misc.*: a bare and a quoted name); the trace
+ * and explain views quote rules through formatRuleSpec and so show it the same way.
  */
 const DOUBLE_SPACE = new Set(['nfacct --nfacct-name'])
 

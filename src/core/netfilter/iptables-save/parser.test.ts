@@ -97,6 +97,25 @@ describe('parseIptablesSave', () => {
     expect(flushed.tables[0]?.chains.map((c) => c.name)).toEqual(['INPUT', 'FORWARD', 'OUTPUT'])
   })
 
+  it('reads nothing after a "-" policy: `:FOO - -` and `:INPUT - -` load (1.8.9, legacy and nft)', () => {
+    // Checked with iptables-legacy-restore and iptables-nft-restore 1.8.9 in a scratch
+    // namespace: both load these lines, and a built-in chain given "-" keeps its policy (legacy).
+    const base = parseIptablesSave(t('filter', ':INPUT DROP [0:0]'), { family: 4 })
+    const rs = parseIptablesSave(t('filter', ':INPUT - -', ':FOO - -', '-A FOO -j ACCEPT'), {
+      family: 4,
+      base,
+    })
+    const chains = rs.tables[0]?.chains ?? []
+    expect(chains.find((c) => c.name === 'INPUT')?.policy).toBe('DROP')
+    expect(chains.find((c) => c.name === 'FOO')?.policy).toBeUndefined()
+    expect(rules(rs, 'filter', 'FOO')).toEqual(['-A FOO -j ACCEPT'])
+    expect(printIptablesSave(rs)).toContain(':FOO - [0:0]\n')
+    // Anything else in that place is still checked rather than skipped.
+    expect(() => parseIptablesSave(t('filter', ':FOO - junk'), { family: 4 })).toThrow(
+      /invalid policy counters/,
+    )
+  })
+
   it('lets a declared chain win over a target of the same name', () => {
     const rs = parseIptablesSave(t('mangle', ':MARK - [0:0]', '-A INPUT -j MARK'), { family: 4 })
     expect(rs.tables[0]?.chains.find((c) => c.name === 'INPUT')?.rules[0]?.target).toEqual({

@@ -33,6 +33,27 @@ export interface ChainState {
   gotoBy: XtTarget | undefined
   /** Its place in {@link TableState.declared}, or -1. */
   seq: number
+  /**
+   * The base ruleset's chain it was copied from ({@link RulesetState.from}). Freezing gives
+   * that very object back when nothing about the chain changed, so rulesets made by applying
+   * a small `--noflush` payload onto a large base share the untouched chains (and what is
+   * computed per chain object, such as the engine's compiled chains).
+   */
+  origin?: Chain
+  /**
+   * `rules` is still the origin's own array (copy on write: {@link ownRules} copies it before
+   * the first change), so that copying a large base costs nothing per untouched chain.
+   */
+  sharedRules?: boolean
+}
+
+/** Make `c.rules` the chain's own array before changing it in place (see `sharedRules`). */
+export function ownRules(c: ChainState): Rule[] {
+  if (c.sharedRules === true) {
+    c.rules = c.rules.slice()
+    c.sharedRules = false
+  }
+  return c.rules
 }
 
 export interface TableState {
@@ -49,6 +70,12 @@ export interface TableState {
   declaredLive: boolean
   header: string | undefined
   trailer: string | undefined
+  /**
+   * The base table this one was copied from ({@link RulesetState.from}), while every chain of
+   * it is still here under its name (cleared when a chain goes). COMMIT uses it to recognise a
+   * change it has checked before on the same base (checks.ts).
+   */
+  base?: Table
 }
 
 /** Hooks each hook-restricted target's checkentry allows (hook masks in the kernel sources). */
@@ -167,6 +194,7 @@ export function appendAll(
   to: readonly ChainState[],
   nTo: number,
 ): void {
+  if (n > 0) ownRules(c)
   c.rules = joined(c.rules, rules, n)
   c.out = joined(c.out, to, nTo)
 }
@@ -199,6 +227,7 @@ function joined<T>(list: T[], more: readonly T[], n: number): T[] {
 /** Remove a chain from its table. */
 export function dropChain(t: TableState, name: string): void {
   t.chains.delete(name)
+  t.base = undefined
   t.lastChain = undefined
   t.declaredLive = false
 }
@@ -227,8 +256,9 @@ export function insertRules(
   at: number,
   rules: readonly Rule[],
 ): void {
-  if (at === c.rules.length) for (const r of rules) c.rules.push(r)
-  else c.rules.splice(at, 0, ...rules)
+  const own = ownRules(c)
+  if (at === own.length) for (const r of rules) own.push(r)
+  else own.splice(at, 0, ...rules)
   for (const r of rules) ref(t, c, r, 1)
 }
 
@@ -241,9 +271,10 @@ export function removeRules(t: TableState, c: ChainState, at: number, count: num
     c.hooked = 0
     c.kinds = 0
     c.rules = []
+    c.sharedRules = false
     return
   }
-  for (const r of c.rules.splice(at, count)) ref(t, c, r, -1)
+  for (const r of ownRules(c).splice(at, count)) ref(t, c, r, -1)
 }
 
 export class RulesetState {
@@ -258,13 +289,20 @@ export class RulesetState {
     s.preamble.push(...(base.preamble ?? []))
     for (const table of base.tables) {
       const t = newTable(table.name)
+      const copies: ChainState[] = []
       for (const c of table.chains) {
-        const builtin = isBuiltinChain(table.name, c.name)
-        t.chains.set(c.name, newChain(c.name, builtin, c.policy, c.counters))
+        const copy = newChain(c.name, isBuiltinChain(table.name, c.name), c.policy, c.counters)
+        // Copy on write: the chain keeps the base's rule array until something changes it.
+        copy.rules = c.rules as Rule[]
+        copy.sharedRules = true
+        copy.origin = c
+        t.chains.set(c.name, copy)
+        copies.push(copy)
       }
-      for (const c of table.chains) insertRules(t, t.chains.get(c.name) as ChainState, 0, c.rules)
+      for (const copy of copies) for (const r of copy.rules) ref(t, copy, r, 1)
       t.header = table.header
       t.trailer = table.trailer
+      t.base = table
       s.tables.push(t)
     }
     return s
@@ -297,7 +335,18 @@ function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
+/** The chain is as it was copied from the base: same name, policy, counters and rules. */
+function unchanged(c: ChainState, o: Chain): boolean {
+  if (o.name !== c.name || o.counters !== c.counters || o.rules.length !== c.rules.length)
+    return false
+  if (o.rules === c.rules) return o.policy === (c.builtin ? (c.policy ?? 'ACCEPT') : undefined)
+  if (o.policy !== (c.builtin ? (c.policy ?? 'ACCEPT') : undefined)) return false
+  for (let i = 0; i < o.rules.length; i++) if (o.rules[i] !== c.rules[i]) return false
+  return true
+}
+
 function freezeChain(c: ChainState): Chain {
+  if (c.origin !== undefined && unchanged(c, c.origin)) return c.origin
   return c.builtin
     ? { name: c.name, counters: c.counters, rules: c.rules, policy: c.policy ?? 'ACCEPT' }
     : { name: c.name, counters: c.counters, rules: c.rules }

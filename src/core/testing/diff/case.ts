@@ -36,6 +36,11 @@ export interface DiffCase {
   /** The router's sysctls under test, applied with `sysctl -w` before the packet. */
   readonly sysctls: Readonly<Record<string, string>>
   readonly packet: CasePacket
+  /**
+   * Load the router's conntrack keeper (guard.ts `CT_KEEPER`) so that conntrack runs whatever
+   * the ruleset holds; `false`: it runs only if the case's own rules need it. Absent: true.
+   */
+  readonly keepConntrack?: boolean
 }
 
 /** The tables each case's payload lists, so that `iptables-restore` flushes the last case's. */
@@ -44,8 +49,8 @@ export const CASE_TABLES: readonly TableName[] = ['raw', 'mangle', 'nat', 'filte
 /**
  * The payload with every table of {@link CASE_TABLES} present: a table the case does not use
  * is written empty (built-in chains, policy ACCEPT). iptables-restore only replaces the tables
- * it is given, and an empty nat table also makes sure conntrack runs in the namespace (the nat
- * table depends on it), as it does in the emulator.
+ * it is given. An empty nat table does not make the kernel run conntrack (only rules that need
+ * it do, nf_ct_netns_get; see guard.ts).
  */
 export function completeTables(payload: string): string {
   const present = new Set(

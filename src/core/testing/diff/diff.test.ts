@@ -122,6 +122,33 @@ describe('predict', () => {
     expect(p?.hooks).toEqual(['PREROUTING'])
     expect(p?.observation.conntrack).toEqual([])
   })
+
+  it('without the conntrack keeper, a ruleset needing no conntrack leaves no entry', () => {
+    const plain: DiffCase = {
+      ...DNAT_CASE,
+      keepConntrack: false,
+      ruleset: completeTables(
+        '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n' +
+          '-A PREROUTING -p tcp -j RETURN\nCOMMIT\n',
+      ),
+      packet: { ...DNAT_CASE.packet, dst: '10.2.0.3' },
+    }
+    const [p] = predict(base, plain)
+    expect(p?.observation.where).toBe('r1')
+    expect(p?.observation.conntrack).toEqual([])
+    // nf_nat_inet_fn finds no connection on the packet: the nat table is not walked.
+    expect(p?.observation.counters['nat PREROUTING 1']).toBeUndefined()
+    const [kept] = predict(base, { ...plain, keepConntrack: true })
+    expect(kept?.observation.conntrack).toHaveLength(1)
+    expect(kept?.observation.counters['nat PREROUTING 1']).toBe(1)
+    // The keeper is the seed's choice alone: one case in three goes without it.
+    expect([3, 4, 5, 6].map((seed) => generateCase(seed).keepConntrack)).toEqual([
+      false,
+      undefined,
+      undefined,
+      false,
+    ])
+  })
 })
 
 describe('comparing observations', () => {

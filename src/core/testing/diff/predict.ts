@@ -17,10 +17,19 @@ import {
 } from '../../netfilter/engine/index.js'
 import type { Hook, PacketResult } from '../../netfilter/engine/types.js'
 import { parseIptablesSave } from '../../netfilter/iptables-save/index.js'
+import { parseNftRuleset } from '../../netfilter/nft/index.js'
+import type { NftRuleset } from '../../netfilter/nft/model.js'
 import type { Ruleset } from '../../netfilter/rule.js'
 import { netfilterEnv, withKernelRoutes } from '../../route/index.js'
 import type { CasePacket, DiffCase } from './case.js'
+import { CT_KEEPER, keepsConntrack } from './guard.js'
 import { conntrackKey, countersOf, type Observation } from './observe.js'
+
+let keeper: NftRuleset | undefined
+const ctKeeper = (): NftRuleset => {
+  keeper ??= parseNftRuleset(CT_KEEPER, { file: 'guard.ts' })
+  return keeper
+}
 
 export interface Prediction {
   readonly probability: number
@@ -96,7 +105,13 @@ export function predict(base: NetnsState, c: DiffCase): Prediction[] {
   const ruleset = parseIptablesSave(c.ruleset, { family: 4 })
   const state = routerState(base, c, ruleset)
   const env = netfilterEnv(withKernelRoutes(state))
-  const rt = createRuntime({ ruleset, conntrackConfig: configFromSysctls(state.sysctls) })
+  const rt = createRuntime({
+    ruleset,
+    conntrackConfig: configFromSysctls(state.sysctls),
+    // The router's conntrack keeper, when the case loads it (guard.ts): the engine then decides,
+    // as the kernel does, from every rule loaded in the namespace.
+    ...(keepsConntrack(c) ? { nft: ctKeeper() } : {}),
+  })
   return tracePacket(rt, env, arrivingPacket(c.packet), 'prerouting').map((o) => ({
     probability: o.probability,
     hooks: o.result.hooks,

@@ -15,6 +15,7 @@
  */
 import { formatPrefix4, hostAt } from '../../../cluster/ipv4.js'
 import { type Route, TABLE_MAIN } from '../../../model/netns.js'
+import { sysctlIface } from '../../../sysctl/format.js'
 import type { NetnsFragment } from '../../types.js'
 import { type Lease, vxlanDevice } from '../leases.js'
 import type { Backend } from '../netconf.js'
@@ -60,20 +61,52 @@ export function vxlanNode(b: Vxlan, own: Lease, others: readonly Lease[]): Netns
     routes: [] as Route[],
     neighbours: [] as NonNullable<NetnsFragment['neighbours']>[number][],
     fdb: [] as NonNullable<NetnsFragment['fdb']>[number][],
-    sysctls: { [`net.ipv6.conf.${dev}.accept_ra`]: '0' },
+    sysctls: { [`net.ipv6.conf.${sysctlIface(dev)}.accept_ra`]: '0' },
   }
   for (const r of others) {
-    const dst = formatPrefix4(r.subnet)
     if (b.directRouting && r.underlay.segment === own.underlay.segment) {
-      out.routes.push(route(dst, r.publicIP, own.underlay.iface, false))
+      out.routes.push(route(formatPrefix4(r.subnet), r.publicIP, own.underlay.iface, false))
       continue
     }
-    const vtep = hostAt(r.subnet, 0)
-    out.neighbours.push({ dst: vtep, dev, lladdr: r.vtepMac, state: 'PERMANENT' })
-    out.fdb.push({ mac: r.vtepMac, dev, dst: r.publicIP, permanent: true, self: true })
-    out.routes.push(route(dst, vtep, dev, true))
+    const e = peerEntries(b, r)
+    out.neighbours.push(e.neighbour)
+    out.fdb.push(e.fdb)
+    out.routes.push(e.route)
   }
   return out
+}
+
+interface PeerEntries {
+  readonly neighbour: NonNullable<NetnsFragment['neighbours']>[number]
+  readonly fdb: NonNullable<NetnsFragment['fdb']>[number]
+  readonly route: Route
+}
+
+/**
+ * What every other node adds for `peer`'s lease (neighbour, FDB entry, route), made once per
+ * backend and lease and shared by those nodes: they are the same on each (they name only the
+ * peer and `flannel.<VNI>`), and a 1,000-node cluster would otherwise hold a million copies of
+ * each. They are immutable data.
+ */
+const shared = new WeakMap<Vxlan, WeakMap<Lease, PeerEntries>>()
+
+function peerEntries(b: Vxlan, peer: Lease): PeerEntries {
+  let byLease = shared.get(b)
+  if (byLease === undefined) {
+    byLease = new WeakMap()
+    shared.set(b, byLease)
+  }
+  const hit = byLease.get(peer)
+  if (hit !== undefined) return hit
+  const dev = vxlanDevice(b.vni)
+  const vtep = hostAt(peer.subnet, 0)
+  const made: PeerEntries = {
+    neighbour: { dst: vtep, dev, lladdr: peer.vtepMac, state: 'PERMANENT' },
+    fdb: { mac: peer.vtepMac, dev, dst: peer.publicIP, permanent: true, self: true },
+    route: route(formatPrefix4(peer.subnet), vtep, dev, true),
+  }
+  byLease.set(peer, made)
+  return made
 }
 
 /** A route flanneld adds through netlink: `proto boot` (netlink's default), scope global. */

@@ -96,7 +96,9 @@ export function ipvsNode(
     }
   const timeouts = ipvsTimeouts(config)
   return {
-    link: { name: KUBE_IPVS0, kind: 'dummy', mtu: 1500, up: false, noarp: true },
+    // ensureDummyDevice: netlink.LinkAdd with a zero-valued LinkAttrs sends IFLA_TXQLEN 0, so
+    // the device has no transmit queue length (`ip link` prints no qlen).
+    link: { name: KUBE_IPVS0, kind: 'dummy', mtu: 1500, up: false, noarp: true, txqlen: 0 },
     addresses,
     ipvs: { services: families.flatMap((f) => f.services), connections: [] },
     ipsets: families.flatMap((f) => f.ipsets),

@@ -259,7 +259,14 @@ describe('virtual services, sets and kube-ipvs0', () => {
       '203.0.113.7/32 global',
       '198.51.100.9/32 global',
     ])
-    expect(n.link).toEqual({ name: 'kube-ipvs0', kind: 'dummy', mtu: 1500, up: false, noarp: true })
+    expect(n.link).toEqual({
+      name: 'kube-ipvs0',
+      kind: 'dummy',
+      mtu: 1500,
+      up: false,
+      noarp: true,
+      txqlen: 0,
+    })
     expect(Object.keys(shape(n.ipvs.services))).toEqual([
       '10.96.0.20:80/TCP',
       '203.0.113.7:80/TCP',

@@ -21,13 +21,16 @@ function steps(o: ReturnType<typeof one>): string[] {
 const ipt = (text: string) => parseIptablesSave(text, { family: 4, file: 'test.rules' })
 
 describe('nft chains among the iptables tables', () => {
+  // KEEP-CT is never reached; loading its conntrack match is what makes conntrack run here.
   const mangle = ipt(`*mangle
 :PREROUTING ACCEPT [0:0]
 :INPUT ACCEPT [0:0]
 :FORWARD ACCEPT [0:0]
 :OUTPUT ACCEPT [0:0]
 :POSTROUTING ACCEPT [0:0]
+:KEEP-CT - [0:0]
 -A PREROUTING -j MARK --set-xmark 0x1/0xffffffff
+-A KEEP-CT -m conntrack --ctstate INVALID -j DROP
 COMMIT
 *filter
 :INPUT ACCEPT [0:0]
@@ -68,7 +71,10 @@ COMMIT
       // itself, so the iptables filter table still sees the packet and drops it.
       'ip t fwd rule meta mark 0x00000002 accept (verdict accept)',
       'TRACE: filter:FORWARD:rule:1',
+      // Dropped before __nf_conntrack_confirm: the new connection is never listed.
+      'conntrack(FORWARD): new connection not confirmed (dropped)',
     ])
+    expect(o.result.conntrack).toBeUndefined()
     expect(o.result.verdict).toBe('DROP')
     expect(o.result.droppedAt).toEqual({ hook: 'FORWARD', table: 'filter' })
   })
@@ -76,7 +82,10 @@ COMMIT
   it('stops the hook at a drop in an nft chain and names the chain', () => {
     const dropping = listing.replace('meta mark 0x00000002 accept', 'meta mark 0x00000002 drop')
     const o = one(nftRuntime(dropping, mangle), tcp('10.0.0.5', '8.8.8.8', 80))
-    expect(steps(o).slice(-1)).toEqual(['ip t fwd rule meta mark 0x00000002 drop (verdict drop)'])
+    expect(steps(o).slice(-2)).toEqual([
+      'ip t fwd rule meta mark 0x00000002 drop (verdict drop)',
+      'conntrack(FORWARD): new connection not confirmed (dropped)',
+    ])
     expect(o.result.droppedAt).toEqual({ hook: 'FORWARD', table: 'ip t fwd' })
     expect(o.result.events.at(-1)).toMatchObject({
       kind: 'verdict',
