@@ -94,6 +94,18 @@ function killTimeWait(plan: LabPlan) {
   )
 }
 
+/**
+ * A masquerade with `--random-fully` (kube-proxy's, nft mode's `fully-random`) draws the source
+ * port uniformly, so now and then it draws the client's own port: about once in 28,000
+ * connections (the ephemeral range), i.e. in ~2% of a 600-connection spread flow. The emulator
+ * predicts "a random port" (`:*`); a kernel verdict that kept the port by that chance is the
+ * same verdict, when the flow predicts only the random form.
+ */
+function randomPortKept(verdict: string, expected: readonly string[]): string {
+  const random = verdict.replace(/:\d+ ttl /, ':* ttl ')
+  return !expected.includes(verdict) && expected.includes(random) ? random : verdict
+}
+
 describe.skipIf(skip !== undefined)(
   `the kernel answers as the emulator predicts${skip ? ` (skipped: ${skip})` : ''}`,
   () => {
@@ -130,7 +142,7 @@ describe.skipIf(skip !== undefined)(
                 ...(f.proto === undefined ? {} : { proto: f.proto }),
               })
               const verdicts = seen.attempts.map((a) =>
-                observedVerdict(a.outcome, proto, clientPort(a.local)),
+                randomPortKept(observedVerdict(a.outcome, proto, clientPort(a.local)), f.verdicts),
               )
               expect([...new Set(verdicts)].sort(), 'the verdicts').toEqual(f.verdicts)
 
