@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { labDown, labUp, loadWorld, planFor, whyNoLab } from '../src/adapters/node/lab/index.js'
 import { KpathError } from '../src/core/errors.js'
-import type { BenchContext } from './case.js'
+import { type BenchContext, type Benchmark, defineBenchmark } from './case.js'
 import { median } from './stats.js'
 
 const run = promisify(execFile)
@@ -82,4 +82,40 @@ export async function timeLab(
     shellUpMs: median(shUp),
     shellDownMs: median(shDown),
   }
+}
+
+/**
+ * The benchmark `lab-<phase>-<nodes>x<pods>`: our median `lab up` (or `down`) time against the
+ * shell script's, with both phases of both shown in the details.
+ */
+export function labBenchmark(
+  phase: 'up' | 'down',
+  nodes: number,
+  pods: number,
+  maxMs: number,
+): Benchmark {
+  return defineBenchmark({
+    name: `lab-${phase}-${nodes}x${pods}`,
+    target: { description: `≤ ${maxMs} ms`, maxValue: maxMs },
+    async run(ctx) {
+      const t = await timeLab(ctx, nodes, pods)
+      const ours = phase === 'up' ? t.upMs : t.downMs
+      const shell = phase === 'up' ? t.shellUpMs : t.shellDownMs
+      return {
+        value: ours,
+        unit: 'ms',
+        reference: {
+          label: `bench/lab-shell.sh ${phase} (same topology)`,
+          value: shell,
+          unit: 'ms',
+        },
+        ratio: ours / shell,
+        details: {
+          namespaces: String(t.namespaces),
+          'lab up / down': `${t.upMs.toFixed(0)} / ${t.downMs.toFixed(0)} ms`,
+          'shell up / down': `${t.shellUpMs.toFixed(0)} / ${t.shellDownMs.toFixed(0)} ms`,
+        },
+      }
+    },
+  })
 }

@@ -46,3 +46,29 @@ export function collectGarbage(): void {
   }
   gc()
 }
+
+/** Wall-clock runs of `fn` after `warmups` untimed ones, each after a full collection. */
+export async function timedRuns(
+  fn: () => unknown,
+  warmups: number,
+  count: number,
+): Promise<number[]> {
+  const runs: number[] = []
+  for (let i = 0; i < warmups + count; i++) {
+    collectGarbage()
+    const { ms } = await timed(fn)
+    if (i >= warmups) runs.push(ms)
+  }
+  return runs
+}
+
+/** Microseconds of each of `n` back-to-back synchronous calls (too short for a collection each). */
+export function timeUs(fn: () => unknown, n: number): number[] {
+  const out: number[] = []
+  for (let i = 0; i < n; i++) {
+    const t = performance.now()
+    fn()
+    out.push((performance.now() - t) * 1000)
+  }
+  return out
+}

@@ -140,6 +140,17 @@ function link(router: string, rIf: string, host: string, rAddr: string, hAddr: s
   run(['ip', '-n', host, 'route', 'add', 'default', 'via', rAddr])
 }
 
+/**
+ * The lab's addresses the scenarios write packets with: client1, the DNAT'd VIP, the server,
+ * and the router's server-side address (what MASQUERADE rewrites client sources to).
+ */
+export const LAB_ADDR = {
+  client: '10.0.1.2',
+  vip: '10.0.8.100',
+  server: '10.0.9.2',
+  masq: '10.0.9.1',
+} as const
+
 export function buildLab(): Lab {
   const router = addNs('r')
   const hosts = { client1: addNs('c1'), client2: addNs('c2'), server: addNs('s') }

@@ -9,6 +9,7 @@
  * the kernel does with a wrong tag.
  */
 import {
+  LAB_ADDR,
   type Lab,
   type LabChunk,
   type LabPacket,
@@ -20,11 +21,7 @@ import {
 } from './gen-conntrack-fixtures.lab.js'
 import { addNs, inNs, write } from './gen-conntrack-fixtures.shell.js'
 
-const C = '10.0.1.2'
-const VIP = '10.0.8.100'
-const S = '10.0.9.2'
-/** The router's address on the server side: what MASQUERADE rewrites client sources to. */
-const M = '10.0.9.1'
+const { client: C, vip: VIP, server: S, masq: M } = LAB_ADDR
 /** The tags the client and the server announce in their INIT and INIT_ACK. */
 const CLIENT_TAG = 0x1111aaaa
 const SERVER_TAG = 0x2222bbbb

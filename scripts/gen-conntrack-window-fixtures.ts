@@ -11,6 +11,7 @@
  */
 import {
   buildLab,
+  LAB_ADDR,
   type Lab,
   type LabPacket,
   type LabStep,
@@ -21,10 +22,7 @@ import {
 } from './gen-conntrack-fixtures.lab.js'
 import { cleanup, useNsTag } from './gen-conntrack-fixtures.shell.js'
 
-const C = '10.0.1.2'
-const VIP = '10.0.8.100'
-const S = '10.0.9.2'
-const M = '10.0.9.1'
+const { client: C, vip: VIP, server: S, masq: M } = LAB_ADDR
 const u32 = (x: number) => x >>> 0
 
 type Seg = Omit<LabPacket, 'proto' | 'src' | 'dst' | 'sport' | 'dport'>

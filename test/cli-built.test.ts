@@ -10,13 +10,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { POD_TO_WEB } from './support/cli.js'
 import { REPO_ROOT } from './support/shared.js'
 
 const BIN = join(REPO_ROOT, 'dist/cli/main.js')
 const CWD = mkdtempSync(join(tmpdir(), 'kpath-built-'))
 const VXLAN = join(REPO_ROOT, 'examples/clusters/flannel-vxlan.yaml')
 const S003 = join(REPO_ROOT, 'examples/seeds/003-flannel-udp-rp-filter.yaml')
-const RULES = join(REPO_ROOT, 'examples/iptables/kube-proxy-node.rules')
 
 interface Run {
   readonly code: number | null
@@ -139,25 +139,7 @@ describe('the built kpath', () => {
     expect(t.code).toBe(0)
     expect(t.stdout.trim().split('\n')).toHaveLength(3)
     expect(t.stderr).toBe('')
-    const i = kpath([
-      'iptables',
-      'trace',
-      '--ruleset',
-      RULES,
-      '--proto',
-      'tcp',
-      '--src',
-      '10.244.1.9',
-      '--dst',
-      '10.96.100.50',
-      '--dport',
-      '80',
-      '--in',
-      'cni0',
-      '--local',
-      '192.168.49.2',
-      '--quiet',
-    ])
+    const i = kpath([...POD_TO_WEB, '--quiet'])
     expect(i.code).toBe(0)
     expect(i.stdout).toBe(
       [

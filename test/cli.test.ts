@@ -6,29 +6,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { kpath } from './support/cli.js'
+import { EXAMPLE_RULES as EXAMPLE, kpath, POD_TO_WEB, podTrace } from './support/cli.js'
 import { REPO_ROOT } from './support/shared.js'
-
-const EXAMPLE = join(REPO_ROOT, 'examples/iptables/kube-proxy-node.rules')
-
-const POD_TO_WEB = [
-  'iptables',
-  'trace',
-  '--ruleset',
-  EXAMPLE,
-  '--proto',
-  'tcp',
-  '--src',
-  '10.244.1.9',
-  '--dst',
-  '10.96.100.50',
-  '--dport',
-  '80',
-  '--in',
-  'cni0',
-  '--local',
-  '192.168.49.2',
-]
 
 describe('kpath iptables trace', () => {
   it('prints every endpoint branch with TRACE lines and exits 0', () => {
@@ -69,24 +48,7 @@ describe('kpath iptables trace', () => {
   })
 
   it('exits 1 when the packet is rejected (a Service with no endpoints)', () => {
-    const r = kpath(
-      'iptables',
-      'trace',
-      '--ruleset',
-      EXAMPLE,
-      '--proto',
-      'tcp',
-      '--src',
-      '10.244.1.9',
-      '--dst',
-      '10.96.200.7',
-      '--dport',
-      '80',
-      '--in',
-      'cni0',
-      '--local',
-      '192.168.49.2',
-    )
+    const r = kpath(...podTrace('10.96.200.7'))
     expect(r.code).toBe(1)
     expect(r.stdout).toContain('REJECT (icmp-port-unreachable) in filter FORWARD')
   })

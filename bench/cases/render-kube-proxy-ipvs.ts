@@ -11,17 +11,7 @@ import type { Cluster } from '../../src/core/kube/model.js'
 import { proxyNodeContext, renderKubeProxy } from '../../src/core/kube/proxy/index.js'
 import { defineBenchmark } from '../case.js'
 import { benchCluster } from '../kube/cluster.js'
-import { collectGarbage, formatMs, median, timed } from '../stats.js'
-
-async function timedRuns(fn: () => unknown, warmups: number, count: number): Promise<number[]> {
-  const runs: number[] = []
-  for (let i = 0; i < warmups + count; i++) {
-    collectGarbage()
-    const { ms } = await timed(fn)
-    if (i >= warmups) runs.push(ms)
-  }
-  return runs
-}
+import { formatMs, median, timedRuns } from '../stats.js'
 
 function withMode(c: Cluster, mode: 'ipvs' | 'iptables'): Cluster {
   return { ...c, kubeProxy: { ...c.kubeProxy, mode } }

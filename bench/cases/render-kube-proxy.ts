@@ -16,20 +16,9 @@ import { printIptablesSave } from '../../src/core/netfilter/iptables-save/index.
 import { defineBenchmark } from '../case.js'
 import { benchCluster } from '../kube/cluster.js'
 import { runMeasuredChild } from '../peak-rss.js'
-import { collectGarbage, formatMiB, formatMs, median, timed } from '../stats.js'
+import { formatMiB, formatMs, median, timed, timedRuns } from '../stats.js'
 
 const CHILD = new URL('../render-rss-child.ts', import.meta.url)
-
-/** Wall-clock runs of `fn` after `warmups` untimed ones, each after a full collection. */
-async function timedRuns(fn: () => unknown, warmups: number, count: number): Promise<number[]> {
-  const runs: number[] = []
-  for (let i = 0; i < warmups + count; i++) {
-    collectGarbage()
-    const { ms } = await timed(fn)
-    if (i >= warmups) runs.push(ms)
-  }
-  return runs
-}
 
 async function restoreMs(execer: Execer, text: string): Promise<number | string> {
   if (!(await execer.lookPath('iptables-legacy-restore')))

@@ -22,20 +22,10 @@ import {
 import type { NetfilterRuntime } from '../../src/core/netfilter/engine/runtime.js'
 import { defineBenchmark } from '../case.js'
 import { benchCluster } from '../kube/cluster.js'
-import { median } from '../stats.js'
+import { median, timeUs } from '../stats.js'
 
 const TIMED = 2000
 const NODE_IP = '192.168.0.2'
-
-function timeUs(fn: () => unknown, n: number): number[] {
-  const out: number[] = []
-  for (let i = 0; i < n; i++) {
-    const t = performance.now()
-    fn()
-    out.push((performance.now() - t) * 1000)
-  }
-  return out
-}
 
 function withMode(c: Cluster, mode: 'ipvs' | 'iptables'): Cluster {
   return { ...c, kubeProxy: { ...c.kubeProxy, mode } }

@@ -12,19 +12,9 @@ import { createRuntime, staticEnv, tracePacket } from '../../src/core/netfilter/
 import { parseIptablesSave } from '../../src/core/netfilter/iptables-save/index.js'
 import { defineBenchmark } from '../case.js'
 import { measureKernelWalk } from '../kernel-walk.js'
-import { median } from '../stats.js'
+import { median, timeUs } from '../stats.js'
 
 const TIMED = 2000
-
-function timeUs(fn: () => unknown, n: number): number[] {
-  const out: number[] = []
-  for (let i = 0; i < n; i++) {
-    const t = performance.now()
-    fn()
-    out.push((performance.now() - t) * 1000)
-  }
-  return out
-}
 
 export default defineBenchmark({
   name: 'trace-first-packet',

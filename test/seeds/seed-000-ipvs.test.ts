@@ -26,7 +26,7 @@ import {
   parseSetEdit,
   type WhatIfEdit,
 } from '../../src/core/whatif/index.js'
-import { assembleExample, events, exampleText, ns } from './seed-kit.js'
+import { assembleExample, events, exampleText, expectRoundTrip, ns } from './seed-kit.js'
 
 const FILE = '000-underlay-pod-clusterip-ipvs.yaml'
 const state = assembleExample(FILE)
@@ -148,17 +148,11 @@ describe("seed 000 in IPVS mode: the author's route `10.96.0.0/12 dev eth0`", ()
         `${WORKER}: nat(INPUT): IPVS DNAT 10.96.0.1:443 -> 192.168.0.101:6443`,
       ]),
     )
-    expect(b.outcome).toMatchObject({
-      kind: 'delivered',
-      netns: MASTER,
-      port: 6443,
-      serverSaw: { src: '192.168.0.102' },
-    })
-    expect(b.reply?.outcome).toMatchObject({
-      kind: 'delivered',
-      netns: POD,
-      serverSaw: { src: '10.96.0.1', sport: 443 },
-    })
+    expectRoundTrip(
+      b,
+      { netns: MASTER, port: 6443, serverSaw: { src: '192.168.0.102' } },
+      { netns: POD, serverSaw: { src: '10.96.0.1', sport: 443 } },
+    )
   })
 
   it('TCP without masquerade: the reply goes straight to the pod; un-NATed by IPVS on the bridge with br_netfilter, refused without', () => {

@@ -8,9 +8,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import { type AssembledCluster, assembleCluster } from '../../src/core/cluster/index.js'
+import { synPacket } from '../../src/core/conntrack/test-packets.js'
 import { loadCluster } from '../../src/core/kube/load/index.js'
 import type { NetnsState } from '../../src/core/model/netns.js'
-import type { Packet, TcpFlag } from '../../src/core/model/packet.js'
+import type { Packet } from '../../src/core/model/packet.js'
 import type { ClusterBranch, Hop } from '../../src/core/walk/index.js'
 import { REPO_ROOT } from '../support/shared.js'
 
@@ -45,18 +46,7 @@ export function withNetns(
 
 /** A TCP SYN as a client socket sends it (TTL 64, port 40000). */
 export function syn(src: string, dst: string, dport: number): Packet {
-  return {
-    family: 4,
-    src,
-    dst,
-    proto: 6,
-    sport: 40000,
-    dport,
-    tcpFlags: ['SYN'] as TcpFlag[],
-    ttl: 64,
-    length: 60,
-    mark: 0,
-  }
+  return synPacket(src, dst, dport)
 }
 
 /** An ICMP echo request (`ping`), as the seeds' authors sent to test paths. */
@@ -71,9 +61,27 @@ export function deliveredIn(branches: readonly ClusterBranch[], netns: string): 
   return found[0] as ClusterBranch
 }
 
+/**
+ * The branch delivers its packet and its reply: `there` and `back` are the fields the forward
+ * and the reply outcome must have besides `kind: 'delivered'` (toMatchObject: a subset).
+ */
+export function expectRoundTrip(b: ClusterBranch, there: object, back: object): void {
+  expect(b.outcome).toMatchObject({ kind: 'delivered', ...there })
+  expect(b.reply?.outcome).toMatchObject({ kind: 'delivered', ...back })
+}
+
 /** Netfilter lines of a hop without the per-rule TRACE lines: conntrack, NAT, routes. */
 export function events(h: Hop | undefined): string[] {
   return (h?.netfilter ?? []).filter((l) => !l.startsWith('TRACE:'))
+}
+
+/**
+ * Whether the hop's nat POSTROUTING source-NATs the client's `from`:40000 to `to` (any port:
+ * the kernel picks it from the range, so the tests cannot name it).
+ */
+export function snatsTo(h: Hop | undefined, from: string, to: string): boolean {
+  const prefix = `nat(POSTROUTING): SNAT ${from}:40000 -> ${to}:`
+  return events(h).some((l) => l.startsWith(prefix) && /^\d+$/.test(l.slice(prefix.length)))
 }
 
 /** Every hop's route, as `ip route get` prints it. */

@@ -77,7 +77,7 @@ export function tcpdumpLine(p: HopPacket, k: PacketKind): string {
 }
 
 /** The iptables rule a `TRACE: table:chain:rule:N` line points at, as iptables-save prints it. */
-function ruleText(n: NetnsState | undefined, line: string): string | undefined {
+export function ruleText(n: NetnsState | undefined, line: string): string | undefined {
   const m = /^TRACE: ([a-z]+):(\S+):rule:(\d+)$/.exec(line)
   if (m === null || n === undefined) return undefined
   const chain = n.iptables.ipv4?.tables

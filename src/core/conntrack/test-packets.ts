@@ -1,6 +1,7 @@
 /**
  * @module core/conntrack/test-packets
- * Packet builders shared by the conntrack tests (and handy for anyone driving a table by hand).
+ * Packet builders shared by the conntrack, engine and walk tests (and handy for anyone driving a
+ * table by hand).
  */
 import type { Packet, SctpChunk, TcpFlag } from '../model/packet.js'
 
@@ -17,6 +18,16 @@ export function tcpPacket(
   flags: TcpFlag[],
 ): Packet {
   return packet({ proto: 6, src, dst, sport, dport, tcpFlags: flags })
+}
+
+/** A client socket's first TCP packet: a SYN from port 40000 (TTL 64), as walk tests trace it. */
+export function synPacket(
+  src: string,
+  dst: string,
+  dport: number,
+  extra: Partial<Packet> = {},
+): Packet {
+  return packet({ proto: 6, src, dst, sport: 40000, dport, tcpFlags: ['SYN'], ...extra })
 }
 
 /** An SCTP packet; without `chunks` it carries no chunk list (the tracker's default applies). */

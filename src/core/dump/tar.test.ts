@@ -10,9 +10,9 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { thrown } from '../testing/errors.js'
 import { dumpFilesFromTar } from './archive.js'
 import { readTar, type TarEntry } from './tar.js'
-import { thrown } from './testing/errors.js'
 
 const hasTar = (() => {
   try {

@@ -6,13 +6,12 @@
  */
 
 import type { ClusterTraceReport } from '../app/cluster-trace.js'
-import { whoIs } from '../app/cluster-trace-text.js'
+import { ruleText, whoIs } from '../app/cluster-trace-text.js'
 import { formatPrefix4, parsePrefix4 } from '../cluster/ipv4.js'
 import type { Service } from '../kube/model.js'
 import { findNetns } from '../model/cluster-state.js'
 import type { NetnsState } from '../model/netns.js'
 import { formatIPv4, parseIPv4, v4Mask } from '../net/ip.js'
-import { formatRuleSpec } from '../netfilter/iptables-save/index.js'
 import { CLIENT_ISN, type Hop, SERVER_ISN } from '../walk/index.js'
 import { parseNetnsTarget } from '../whatif/index.js'
 import type { NetnsTarget } from '../whatif/types.js'
@@ -149,14 +148,8 @@ export function serviceRange(r: ClusterTraceReport, ip: string): string {
 /** The rule the last `TRACE: table:chain:rule:N` line of a hop points at, as iptables-save prints it. */
 export function lastRule(r: ClusterTraceReport, hop: Hop | undefined): string | undefined {
   const line = [...(hop?.netfilter ?? [])].reverse().find((l) => /^TRACE: \S+:rule:\d+$/.test(l))
-  const m = line === undefined ? null : /^TRACE: ([a-z]+):(\S+):rule:(\d+)$/.exec(line)
   const n = hop === undefined ? undefined : findNetns(r.state, hop.netns)
-  if (m === null || n === undefined) return undefined
-  const chain = n.iptables.ipv4?.tables
-    .find((t) => t.name === m[1])
-    ?.chains.find((c) => c.name === m[2])
-  const rule = chain?.rules[Number(m[3]) - 1]
-  return rule === undefined ? undefined : `-A ${m[2]}${formatRuleSpec(rule)}`
+  return line === undefined ? undefined : ruleText(n, line)
 }
 
 /** The `--comment` of a rule's text. */

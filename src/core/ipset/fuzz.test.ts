@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isKpathError } from '../errors.js'
+import { onlyKpathErrors } from '../testing/errors.js'
 import { applyTextMutation, textMutation } from '../testing/text-mutation.js'
 import { createIpSetDb } from './db.js'
 import { parseIpsetList, printIpsetList } from './list.js'
@@ -27,22 +27,6 @@ const NOISE = [
 
 const mutation = textMutation(NOISE, 6)
 const mutate = applyTextMutation
-
-/** Only KpathErrors may escape, located on a real line of the input; undefined then. */
-function onlyKpathErrors<T>(text: string, parse: () => T): T | undefined {
-  try {
-    return parse()
-  } catch (e) {
-    if (!isKpathError(e)) throw e
-    const loc = e.location
-    if (loc) {
-      expect(loc.line).toBeGreaterThanOrEqual(1)
-      expect(text.split('\n')[loc.line - 1]).toBe(loc.text)
-      expect(loc.column).toBeGreaterThanOrEqual(1)
-    }
-    return undefined
-  }
-}
 
 describe('fuzzed dumps', () => {
   it('ipset save / restore input: 2,500 mutations raise only located KpathErrors, and what parses is consistent', () => {

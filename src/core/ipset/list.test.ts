@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isKpathError, type KpathError } from '../errors.js'
+import { thrown } from '../testing/errors.js'
 import { parseIpsetList, printIpsetList } from './list.js'
 import { parseIpsetSave } from './save.js'
 import raw from './testdata/ipset-fixtures.json' with { type: 'json' }
@@ -10,16 +10,6 @@ const FIX = raw as unknown as {
 
 /** Element timeouts tick between the save and the list capture; compare them as 1 (0 means never). */
 const untick = (text: string) => text.replace(/ timeout [1-9]\d*/g, ' timeout 1')
-
-function thrown(f: () => unknown): KpathError {
-  try {
-    f()
-  } catch (e) {
-    if (isKpathError(e)) return e
-    throw e
-  }
-  throw new Error('expected a KpathError')
-}
 
 describe('ipset list fixtures (ipset 7.17)', () => {
   it.each(FIX.cases.map((c) => [c.name, c] as const))(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isKpathError, type KpathError } from '../errors.js'
+import { thrown } from '../testing/errors.js'
 import { ICMP_NAMES, ICMPV6_NAMES } from './icmp.js'
 import { parseIpsetSave, printIpsetSave } from './save.js'
 import raw from './testdata/ipset-fixtures.json' with { type: 'json' }
@@ -44,16 +44,6 @@ function sameModuloTimeouts(ours: string, real: string): boolean {
   if (a.length !== b.length) return false
   if (a.some((v, i) => v - (b[i] ?? -99) > 3 || v < (b[i] ?? 0))) return false
   return ours.replace(t, 'timeout T') === real.replace(t, 'timeout T')
-}
-
-function thrown(f: () => unknown): KpathError {
-  try {
-    f()
-  } catch (e) {
-    if (isKpathError(e)) return e
-    throw e
-  }
-  throw new Error('expected a KpathError')
 }
 
 describe('ipset save fixtures (ipset 7.17)', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { isKpathError } from '../errors.js'
+import { onlyKpathErrors } from '../testing/errors.js'
 import { applyTextMutation, textMutation } from '../testing/text-mutation.js'
 import { parseIpvsConnections } from './parse-conn.js'
 import { parseIpvsList } from './parse-list.js'
@@ -30,21 +30,6 @@ const NOISE = [
   '\u0000',
 ]
 const mutation = textMutation(NOISE, 6)
-
-/** Only KpathErrors may escape, located on a real line of the input; undefined then. */
-function onlyKpathErrors<T>(text: string, parse: () => T): T | undefined {
-  try {
-    return parse()
-  } catch (e) {
-    if (!isKpathError(e)) throw e
-    const loc = e.location
-    if (loc) {
-      expect(text.split('\n')[loc.line - 1]).toBe(loc.text)
-      expect(loc.column).toBeGreaterThanOrEqual(1)
-    }
-    return undefined
-  }
-}
 
 const CASES = [
   { name: 'list.txt', parse: parseIpvsList, print: (t: string) => printIpvsList(parseIpvsList(t)) },

@@ -26,6 +26,24 @@ export type IpvsScheduler =
   | 'mh'
   | 'twos'
 
+/** Every {@link IpvsScheduler}, for the parsers and option checks that validate a name. */
+export const IPVS_SCHEDULERS: readonly IpvsScheduler[] = [
+  'rr',
+  'wrr',
+  'lc',
+  'wlc',
+  'lblc',
+  'lblcr',
+  'dh',
+  'sh',
+  'sed',
+  'nq',
+  'fo',
+  'ovf',
+  'mh',
+  'twos',
+]
+
 /**
  * Scheduler flags (`-b sh-fallback,sh-port`, `mh-fallback,mh-port`). The three flag bits are
  * shared by every scheduler; ipvsadm names them `flag-1..3` for schedulers other than sh and mh.

@@ -6,23 +6,14 @@
  */
 import type { IpvsConnection, IpvsForward, IpvsProtocol } from './model.js'
 import { endpoint, fail, type Line, PROTOCOL_NAMES } from './parse-util.js'
+import { IPVS_TCP_STATES } from './tcp-state.js'
 
 const HEAD1 = 'IPVS connection entries'
 const HEAD2 = /^pro expire state +source +virtual +destination$/
 
 /** The state names of ip_vs_proto_tcp.c / _udp.c / _sctp.c as /proc/net/ip_vs_conn shows them. */
-const STATES = new Set([
-  'NONE',
-  'ESTABLISHED',
-  'SYN_SENT',
-  'SYN_RECV',
-  'FIN_WAIT',
-  'TIME_WAIT',
-  'CLOSE',
-  'CLOSE_WAIT',
-  'LAST_ACK',
-  'LISTEN',
-  'SYNACK',
+const STATES = new Set<string>([
+  ...IPVS_TCP_STATES,
   'UDP',
   'ICMP',
   'INIT1',

@@ -5,7 +5,12 @@
  */
 import { parseError } from '../errors.js'
 import { parseIPv4, v4MaskLen } from '../net/ip.js'
-import type { IpvsProtocol, IpvsSchedFlag, IpvsScheduler } from './model.js'
+import {
+  IPVS_SCHEDULERS,
+  type IpvsProtocol,
+  type IpvsSchedFlag,
+  type IpvsScheduler,
+} from './model.js'
 import { parseIpvsEndpoint } from './order.js'
 
 /** One line being parsed: its number and text, for located errors. */
@@ -20,26 +25,10 @@ export function fail(l: Line, message: string, token?: string, hint?: string) {
   return parseError(message, l.no, at < 0 ? 1 : at + 1, l.text, hint)
 }
 
-export const SCHEDULERS: readonly IpvsScheduler[] = [
-  'rr',
-  'wrr',
-  'lc',
-  'wlc',
-  'lblc',
-  'lblcr',
-  'dh',
-  'sh',
-  'sed',
-  'nq',
-  'fo',
-  'ovf',
-  'mh',
-  'twos',
-]
-
 export function scheduler(l: Line, text: string): IpvsScheduler {
-  const s = SCHEDULERS.find((x) => x === text)
-  if (!s) throw fail(l, `unknown IPVS scheduler "${text}"`, text, `one of ${SCHEDULERS.join(' ')}`)
+  const s = IPVS_SCHEDULERS.find((x) => x === text)
+  if (!s)
+    throw fail(l, `unknown IPVS scheduler "${text}"`, text, `one of ${IPVS_SCHEDULERS.join(' ')}`)
   return s
 }
 

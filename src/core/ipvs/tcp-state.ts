@@ -8,7 +8,8 @@
  */
 import type { TcpFlag } from '../model/packet.js'
 
-const S = [
+/** tcp_state_name_table, in the kernel's index order (the columns of INPUT and OUTPUT). */
+export const IPVS_TCP_STATES = [
   'NONE',
   'ESTABLISHED',
   'SYN_SENT',
@@ -21,8 +22,9 @@ const S = [
   'LISTEN',
   'SYNACK',
 ] as const
-export type IpvsTcpState = (typeof S)[number]
+export type IpvsTcpState = (typeof IPVS_TCP_STATES)[number]
 
+const S = IPVS_TCP_STATES
 const [NO, ES, SS, SR, FW, TW, CL, CW, LA, LI] = S
 
 /** tcp_states[]: rows syn, fin, ack, rst; columns the current state in the order of S. */

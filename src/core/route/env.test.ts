@@ -4,6 +4,7 @@
  * same-node backend and the node address for a remote one).
  */
 import { describe, expect, it } from 'vitest'
+import { packet } from '../conntrack/test-packets.js'
 import type { Packet } from '../model/packet.js'
 import { netfilterEnv } from './env.js'
 import { node } from './testing/build.js'
@@ -17,18 +18,8 @@ const n1 = node({
 })
 const env = netfilterEnv(n1)
 
-const pkt = (src: string, dst: string, more: Partial<Packet> = {}): Packet => ({
-  family: src.includes(':') ? 6 : 4,
-  src,
-  dst,
-  proto: 6,
-  sport: 40000,
-  dport: 80,
-  ttl: 64,
-  length: 60,
-  mark: 0,
-  ...more,
-})
+const pkt = (src: string, dst: string, more: Partial<Packet> = {}): Packet =>
+  packet({ proto: 6, src, dst, sport: 40000, dport: 80, ...more })
 
 describe('netfilterEnv', () => {
   it('addrType reads the local table, optionally limited to a device', () => {

@@ -6,28 +6,17 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { AssembledCluster } from '../cluster/index.js'
-import { assemble, flannelConfigMap } from '../cluster/testing/clusters.js'
-import type { NetnsState, Route } from '../model/netns.js'
-import type { Packet, TcpFlag } from '../model/packet.js'
+import { assemble, flannelConfigMap, withNetns } from '../cluster/testing/clusters.js'
+import { synPacket } from '../conntrack/test-packets.js'
+import type { Route } from '../model/netns.js'
+import type { Packet } from '../model/packet.js'
 import { traceCluster } from './index.js'
 import type { ClusterBranch } from './types.js'
 
 const POD_A1 = 'pod-default-web-alpha-1' // 10.244.0.2 on alpha (cni0 10.244.0.1)
 const POD_B1 = 'pod-default-web-beta-1' // 10.244.1.2 on beta
 
-const syn = (src: string, dst: string, dport: number, extra: Partial<Packet> = {}): Packet => ({
-  family: 4,
-  src,
-  dst,
-  proto: 6,
-  sport: 40000,
-  dport,
-  tcpFlags: ['SYN'] as TcpFlag[],
-  ttl: 64,
-  length: 60,
-  mark: 0,
-  ...extra,
-})
+const syn = synPacket
 
 const udp = (src: string, dst: string, length: number): Packet => ({
   family: 4,
@@ -45,14 +34,6 @@ const udp = (src: string, dst: string, length: number): Packet => ({
 function only(branches: readonly ClusterBranch[]): ClusterBranch {
   expect(branches).toHaveLength(1)
   return branches[0] as ClusterBranch
-}
-
-function withNetns(
-  s: AssembledCluster,
-  name: string,
-  change: (n: NetnsState) => NetnsState,
-): AssembledCluster {
-  return { ...s, namespaces: s.namespaces.map((n) => (n.name === name ? change(n) : n)) }
 }
 
 const route = (type: Route['type'], dst: string): Route => ({

@@ -5,25 +5,17 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { AssembledCluster } from '../cluster/index.js'
-import { assemble, flannelConfigMap, flannelDaemonSet } from '../cluster/testing/clusters.js'
-import type { NetnsState } from '../model/netns.js'
-import type { Packet, TcpFlag } from '../model/packet.js'
+import {
+  assemble,
+  flannelConfigMap,
+  flannelDaemonSet,
+  withNetns,
+} from '../cluster/testing/clusters.js'
+import { synPacket } from '../conntrack/test-packets.js'
 import { traceCluster } from './index.js'
 import type { ClusterBranch } from './types.js'
 
-const syn = (src: string, dst: string, dport: number, extra: Partial<Packet> = {}): Packet => ({
-  family: 4,
-  src,
-  dst,
-  proto: 6,
-  sport: 40000,
-  dport,
-  tcpFlags: ['SYN'] as TcpFlag[],
-  ttl: 64,
-  length: 60,
-  mark: 0,
-  ...extra,
-})
+const syn = synPacket
 
 const POD_A1 = 'pod-default-web-alpha-1'
 const POD_A2 = 'pod-default-web-alpha-2'
@@ -32,14 +24,6 @@ const POD_B1 = 'pod-default-web-beta-1'
 function only(branches: readonly ClusterBranch[]): ClusterBranch {
   expect(branches).toHaveLength(1)
   return branches[0] as ClusterBranch
-}
-
-function withNetns(
-  s: AssembledCluster,
-  name: string,
-  change: (n: NetnsState) => NetnsState,
-): AssembledCluster {
-  return { ...s, namespaces: s.namespaces.map((n) => (n.name === name ? change(n) : n)) }
 }
 
 /** The address of `iface` in namespace `name`. */

@@ -8,7 +8,6 @@
 
 import type { Packet } from '../model/packet.js'
 import { withPacket } from '../model/packet.js'
-import { lookupRoute } from '../route/index.js'
 import { bridgeIn, bridgeOut } from './bridge.js'
 import { hopPacket, type RouteText, type WalkCtx } from './context.js'
 import { deliver } from './deliver.js'
@@ -16,6 +15,7 @@ import { type Frame, isGroupMac, macs, sameMac } from './frame.js'
 import { ipipEgress } from './ipip.js'
 import { type L3Result, receiveIp, sendFromSocket } from './l3.js'
 import { macvlanEgress, macvlanOwning } from './macvlan.js'
+import { deviceRoute } from './mtu.js'
 import { resolveMac } from './neighbour.js'
 import { tunEgress } from './tun.js'
 import type { Hop, Outcome } from './types.js'
@@ -129,13 +129,7 @@ function routeText(ctx: WalkCtx, netns: string, pkt: Packet, dev: string): Route
 }
 
 function lookupRouteText(ctx: WalkCtx, netns: string, pkt: Packet, dev: string): RouteText {
-  const r = lookupRoute(ctx.world.netns(netns), {
-    dst: pkt.dst,
-    oif: dev,
-    input: false,
-    anySource: true,
-    mark: pkt.mark,
-  })
+  const r = deviceRoute(ctx, netns, dev, pkt)
   const text = [
     pkt.dst,
     r.via ? `via ${r.via}` : '',

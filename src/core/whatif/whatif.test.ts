@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../../../test/support/shared.js'
 import { traceBetween } from '../app/cluster-trace.js'
 import { assembleCluster } from '../cluster/index.js'
-import { isKpathError, type KpathError } from '../errors.js'
 import { loadCluster } from '../kube/load/index.js'
 import type { NetnsState } from '../model/netns.js'
+import { thrown } from '../testing/errors.js'
 import {
   addRoute,
   applyEdits,
@@ -30,16 +30,6 @@ const SEED3 = join(REPO_ROOT, 'examples/seeds/003-flannel-udp-rp-filter.yaml')
 const inputs = [{ file: 'seed-003.yaml', text: readFileSync(SEED3, 'utf8') }]
 const state = assembleCluster(loadCluster(inputs))
 const slave1 = state.namespaces.find((n) => n.name === 'node-slave1') as NetnsState
-
-function thrown(f: () => unknown): KpathError {
-  try {
-    f()
-  } catch (e) {
-    if (isKpathError(e)) return e
-    throw e
-  }
-  throw new Error('no error thrown')
-}
 
 describe('--set', () => {
   it('reads a sysctl of a namespace, and an object field with a YAML-typed value', () => {

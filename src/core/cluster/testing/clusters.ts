@@ -59,6 +59,15 @@ export function netns(state: AssembledCluster, name: string): NetnsState {
   return n
 }
 
+/** The cluster with namespace `name` replaced by `change` of it (a test's hand edit). */
+export function withNetns(
+  s: AssembledCluster,
+  name: string,
+  change: (n: NetnsState) => NetnsState,
+): AssembledCluster {
+  return { ...s, namespaces: s.namespaces.map((n) => (n.name === name ? change(n) : n)) }
+}
+
 /** `ip route`-like one-liners of the main table's IPv4 routes, in state order. */
 export function mainRoutes(n: NetnsState): string[] {
   return n.routes.filter((r) => r.family === 4 && r.table === 254).map(routeText)

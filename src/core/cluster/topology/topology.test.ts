@@ -3,8 +3,8 @@
  * located errors for inconsistent input.
  */
 import { describe, expect, it } from 'vitest'
-import { KpathError } from '../../errors.js'
 import { loadCluster } from '../../kube/load/index.js'
+import { thrown } from '../../testing/errors.js'
 import { clusterYaml } from '../testing/clusters.js'
 import { resolveTopology } from './resolve.js'
 
@@ -14,16 +14,6 @@ function topo(spec: string, base = clusterYaml({ podsPerNode: 0 })) {
       ? base
       : `${base}---\napiVersion: kpath.dev/v1alpha1\nkind: Topology\nmetadata: {name: lab}\nspec:\n${spec}\n`
   return resolveTopology(loadCluster([{ file: 'c.yaml', text }]))
-}
-
-function fails(f: () => unknown): KpathError {
-  try {
-    f()
-  } catch (e) {
-    if (e instanceof KpathError) return e
-    throw e
-  }
-  throw new Error('expected a KpathError')
 }
 
 describe('default topology', () => {
@@ -187,7 +177,7 @@ describe('topology errors', () => {
     ['an unknown field', '  segmnts: []', 'KPATH_PARSE', /segmnts/, 6],
   ])('refuses %s, located in the Topology', (_what, spec, code, message, offset) => {
     const base = clusterYaml({ podsPerNode: 0 })
-    const e = fails(() => topo(spec, base))
+    const e = thrown(() => topo(spec, base))
     expect(e.code).toBe(code)
     expect(e.message).toMatch(message)
     // The Topology starts after the base's lines: ---, apiVersion, kind, metadata, spec:, then the spec.
@@ -196,7 +186,7 @@ describe('topology errors', () => {
 
   it('refuses two Topologies, pointing at the second', () => {
     const t = '---\napiVersion: kpath.dev/v1alpha1\nkind: Topology\nmetadata: {name: X}\n'
-    const e = fails(() =>
+    const e = thrown(() =>
       resolveTopology(
         loadCluster([
           { file: 'c.yaml', text: clusterYaml() + t.replace('X', 'a') + t.replace('X', 'b') },
@@ -212,7 +202,7 @@ describe('topology errors', () => {
 
   it('refuses a node without an IPv4 InternalIP, located at the Node', () => {
     const text = 'apiVersion: v1\nkind: Node\nmetadata: {name: bare}\n'
-    const e = fails(() => resolveTopology(loadCluster([{ file: 'n.yaml', text }])))
+    const e = thrown(() => resolveTopology(loadCluster([{ file: 'n.yaml', text }])))
     expect([e.code, e.message, e.location?.line]).toEqual([
       'KPATH_INVALID_ARGUMENT',
       'node bare has no IPv4 InternalIP',

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { assemble, mainRoutes, netns } from '../../cluster/testing/clusters.js'
-import { KpathError } from '../../errors.js'
 import { loadCluster } from '../../kube/load/index.js'
 import { parseIptablesSave, printIptablesSave } from '../../netfilter/iptables-save/index.js'
+import { thrown } from '../../testing/errors.js'
 import { ipMasqRestore } from './ipmasq.js'
 import { cniChainName, cniComment, containerId, hostVethName } from './names.js'
 import { sha512Hex } from './sha512.js'
@@ -138,16 +138,14 @@ describe('a bridge network from the Topology', () => {
   })
 
   it('refuses another main plugin and another IPAM, located at the field', () => {
-    const ptp = catchError(() =>
+    const ptp = thrown(() =>
       assemble({ extra: [topology('{type: ptp, ipam: {type: host-local}}')] }),
     )
     expect([ptp.code, ptp.message]).toEqual([
       'KPATH_UNSUPPORTED',
       'Topology spec.cniConfig: CNI plugin type "ptp" is not modelled with cni: bridge',
     ])
-    const dhcp = catchError(() =>
-      assemble({ extra: [topology('{type: bridge, ipam: {type: dhcp}}')] }),
-    )
+    const dhcp = thrown(() => assemble({ extra: [topology('{type: bridge, ipam: {type: dhcp}}')] }))
     expect([dhcp.code, dhcp.message]).toEqual([
       'KPATH_PARSE',
       'Topology spec.cniConfig ipam.type: is not an IPAM kpath models',
@@ -155,13 +153,3 @@ describe('a bridge network from the Topology', () => {
     expect(dhcp.location?.text).toContain('dhcp')
   })
 })
-
-function catchError(f: () => unknown): KpathError {
-  try {
-    f()
-  } catch (e) {
-    if (e instanceof KpathError) return e
-    throw e
-  }
-  throw new Error('expected a KpathError')
-}

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import * as z from 'zod'
-import { KpathError } from '../../errors.js'
+import { thrown } from '../../testing/errors.js'
 import { loadCluster, validateExtension } from './index.js'
 
 const TEXT = `apiVersion: v1
@@ -67,7 +67,7 @@ describe('extension kinds', () => {
     const pool = c.extensions[1]
     if (pool === undefined) throw new Error('no pool')
     const schema = z.looseObject({ ipipMode: z.enum(['Never', 'CrossSubnet']) })
-    const err = catchError(() => validateExtension(schema, pool, pool.object.spec, ['spec']))
+    const err = thrown(() => validateExtension(schema, pool, pool.object.spec, ['spec']))
     expect(err.code).toBe('KPATH_PARSE')
     expect(err.message).toMatch(/^spec\.ipipMode: /)
     expect(err.location).toMatchObject({ file: 'x.yaml', line: 13, column: 40 })
@@ -75,27 +75,17 @@ describe('extension kinds', () => {
 
   it('refuses a duplicate, a missing name, and unknown kpath.dev kinds or versions', () => {
     const dup = `${TEXT}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: kube-flannel-cfg, namespace: kube-flannel}\n`
-    expect(catchError(() => loadCluster([{ file: 'd.yaml', text: dup }])).code).toBe(
+    expect(thrown(() => loadCluster([{ file: 'd.yaml', text: dup }])).code).toBe(
       'KPATH_INVALID_ARGUMENT',
     )
     const noName = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n'
-    const e1 = catchError(() => loadCluster([{ file: 'n.yaml', text: noName }]))
+    const e1 = thrown(() => loadCluster([{ file: 'n.yaml', text: noName }]))
     expect([e1.code, e1.message]).toEqual(['KPATH_PARSE', 'metadata.name: is required'])
     const badKind = 'apiVersion: kpath.dev/v1alpha1\nkind: Topolgy\nmetadata: {name: t}\n'
-    const e2 = catchError(() => loadCluster([{ file: 'k.yaml', text: badKind }]))
+    const e2 = thrown(() => loadCluster([{ file: 'k.yaml', text: badKind }]))
     expect([e2.code, e2.location?.line]).toEqual(['KPATH_UNSUPPORTED', 2])
     const badVersion = 'apiVersion: kpath.dev/v1\nkind: Topology\nmetadata: {name: t}\n'
-    const e3 = catchError(() => loadCluster([{ file: 'v.yaml', text: badVersion }]))
+    const e3 = thrown(() => loadCluster([{ file: 'v.yaml', text: badVersion }]))
     expect([e3.code, e3.location?.line]).toEqual(['KPATH_UNSUPPORTED', 1])
   })
 })
-
-function catchError(f: () => unknown): KpathError {
-  try {
-    f()
-  } catch (e) {
-    if (e instanceof KpathError) return e
-    throw e
-  }
-  throw new Error('expected a KpathError')
-}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { synPacket } from '../../conntrack/test-packets.js'
 import { parseIpsetSave } from '../../ipset/index.js'
 import type { Packet } from '../../model/packet.js'
 import { parseIptablesSave, printIptablesSave } from '../iptables-save/index.js'
@@ -15,21 +16,9 @@ function rs(text: string) {
   return parseIptablesSave(text, { family: 4, file: 'test.rules' })
 }
 
+/** A pod's SYN, arriving from cni0. */
 function tcp(src: string, dst: string, dport: number, extra: Partial<Packet> = {}): Packet {
-  return {
-    family: 4,
-    src,
-    dst,
-    proto: 6,
-    sport: 40000,
-    dport,
-    tcpFlags: ['SYN'],
-    ttl: 64,
-    length: 60,
-    mark: 0,
-    inIface: 'cni0',
-    ...extra,
-  }
+  return synPacket(src, dst, dport, { inIface: 'cni0', ...extra })
 }
 
 function rules(outcome: { result: { events: readonly { kind: string }[] } }): string[] {

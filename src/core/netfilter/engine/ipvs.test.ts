@@ -5,8 +5,8 @@
  * SNAT rule is kube-router's from seed 001.
  */
 import { describe, expect, it } from 'vitest'
+import { synPacket } from '../../conntrack/test-packets.js'
 import type { IpvsService, IpvsState } from '../../ipvs/model.js'
-import type { Packet } from '../../model/packet.js'
 import { netfilterEnv } from '../../route/env.js'
 import { node } from '../../route/testing/build.js'
 import { parseIptablesSave } from '../iptables-save/index.js'
@@ -62,21 +62,7 @@ function runtime(conntrack = '1'): NetfilterRuntime {
   })
 }
 
-function tcp(src: string, dst: string, dport: number, more: Partial<Packet> = {}): Packet {
-  return {
-    family: 4,
-    src,
-    dst,
-    proto: 6,
-    sport: 40000,
-    dport,
-    tcpFlags: ['SYN'],
-    ttl: 64,
-    length: 60,
-    mark: 0,
-    ...more,
-  }
-}
+const tcp = synPacket
 
 describe('IPVS in the netfilter hooks', () => {
   it('a node-local socket to a VIP is scheduled at OUTPUT and sent to the real server', () => {

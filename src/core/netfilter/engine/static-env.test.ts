@@ -4,6 +4,7 @@
  * loopback rules (route_localnet off).
  */
 import { describe, expect, it } from 'vitest'
+import { packet } from '../../conntrack/test-packets.js'
 import type { Packet } from '../../model/packet.js'
 import { staticEnv } from './static-env.js'
 
@@ -12,18 +13,15 @@ const env = staticEnv({
   ifaceAddrs: { eth0: ['192.168.0.2/24', '2001:db8::2/64'], cni0: ['10.244.0.1/24'] },
 })
 
-const pkt = (src: string, dst: string, inIface?: string): Packet => ({
-  family: src.includes(':') ? 6 : 4,
-  src,
-  dst,
-  proto: 6,
-  sport: 40000,
-  dport: 80,
-  ttl: 64,
-  length: 60,
-  mark: 0,
-  ...(inIface === undefined ? {} : { inIface }),
-})
+const pkt = (src: string, dst: string, inIface?: string): Packet =>
+  packet({
+    proto: 6,
+    src,
+    dst,
+    sport: 40000,
+    dport: 80,
+    ...(inIface === undefined ? {} : { inIface }),
+  })
 
 describe('staticEnv addrType', () => {
   it.each([

@@ -37,7 +37,10 @@ export function writeTopLevelChains(p: RestorePayload): void {
  * KUBE-POSTROUTING returns unmarked packets, clears the mark with XOR (so a packet that
  * re-traverses the stack, e.g. VXLAN-encapsulated, is not masqueraded twice) and masquerades.
  */
-export function writeMasqueradeRules(p: RestorePayload, o: IptablesOptions): void {
+export function writeMasqueradeRules(
+  p: RestorePayload,
+  o: Pick<IptablesOptions, 'mark' | 'hasRandomFully'>,
+): void {
   const m = o.mark
   addRule(p.nat, KUBE_POSTROUTING, '-m', 'mark', '!', '--mark', `${m}/${m}`, '-j', 'RETURN')
   addRule(p.nat, KUBE_POSTROUTING, '-j', 'MARK', '--xor-mark', m)
@@ -148,6 +151,14 @@ export function writeForwardRules(p: RestorePayload, o: IptablesOptions): void {
       'DROP',
     )
   }
+  writeForwardAcceptRules(p, o.mark)
+}
+
+/**
+ * The two KUBE-FORWARD ACCEPT rules both proxiers write (the IPVS one without the INVALID
+ * drop): masquerade-marked traffic, then its replies.
+ */
+export function writeForwardAcceptRules(p: RestorePayload, mark: string): void {
   addRule(
     p.filter,
     KUBE_FORWARD,
@@ -158,7 +169,7 @@ export function writeForwardRules(p: RestorePayload, o: IptablesOptions): void {
     '-m',
     'mark',
     '--mark',
-    `${o.mark}/${o.mark}`,
+    `${mark}/${mark}`,
     '-j',
     'ACCEPT',
   )

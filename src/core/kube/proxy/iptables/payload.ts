@@ -75,8 +75,8 @@ export function quoted(text: string): string {
   return `"${text}"`
 }
 
-/** Append one table's lines in emission order. */
-function pushTable(out: string[], name: string, t: RestoreTable): void {
+/** Append one table's lines (`*name`, its chain lines, its rules, `COMMIT`) in emission order. */
+export function pushTable(out: string[], name: string, t: RestoreTable): void {
   out.push(`*${name}`)
   for (const c of t.chains) out.push(`:${c} - [0:0]`)
   for (const r of t.rules) out.push(r.line)

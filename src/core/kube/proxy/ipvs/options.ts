@@ -4,7 +4,7 @@
  * node (pkg/proxy/ipvs/proxier.go `NewProxier`, v1.33; cmd/kube-proxy/app/server_linux.go).
  */
 import { KpathError } from '../../../errors.js'
-import type { IpvsScheduler } from '../../../ipvs/model.js'
+import { IPVS_SCHEDULERS, type IpvsScheduler } from '../../../ipvs/model.js'
 import type { Cluster, IPFamily } from '../../model.js'
 import { goMarkText, type ProxyNodeContext } from '../context.js'
 import { familyOf, formatGoCIDR, formatGoIP, parseCIDRSloppy, parseIPSloppy } from '../ip-text.js'
@@ -77,36 +77,19 @@ function cidrsOf(list: readonly string[], family: IPFamily): string[] {
   return out
 }
 
-const SCHEDULERS: readonly IpvsScheduler[] = [
-  'rr',
-  'wrr',
-  'lc',
-  'wlc',
-  'lblc',
-  'lblcr',
-  'dh',
-  'sh',
-  'sed',
-  'nq',
-  'fo',
-  'ovf',
-  'mh',
-  'twos',
-]
-
 /**
  * `rr` when unset; a name the kernel has no `ip_vs_<name>` module for makes kube-proxy's start-up
  * check (`CanUseIPVSProxier` adds a dummy service with it) fail, and kube-proxy exits.
  */
 export function schedulerOf(name: string | undefined): IpvsScheduler {
   if (name === undefined || name === '') return 'rr'
-  const found = SCHEDULERS.find((s) => s === name)
+  const found = IPVS_SCHEDULERS.find((s) => s === name)
   if (found !== undefined) return found
   throw new KpathError(
     'KPATH_INVALID_ARGUMENT',
     `ipvs.scheduler ${name} is not an IPVS scheduler`,
     {
-      hint: `kube-proxy fails to start with it; use one of ${SCHEDULERS.join(', ')}`,
+      hint: `kube-proxy fails to start with it; use one of ${IPVS_SCHEDULERS.join(', ')}`,
     },
   )
 }

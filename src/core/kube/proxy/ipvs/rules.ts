@@ -8,11 +8,17 @@
  * the set is empty.
  */
 
-import { addChain, addRule, quoted, type RestoreTable } from '../iptables/payload.js'
+import { writeForwardAcceptRules, writeMasqueradeRules } from '../iptables/fixed.js'
+import {
+  addChain,
+  addRule,
+  emptyPayload,
+  pushTable,
+  type RestorePayload,
+} from '../iptables/payload.js'
 import { iptablesIfNotLocal } from '../local-detector.js'
 import {
   FILTER_CHAINS,
-  KUBE_FORWARD,
   KUBE_IPVS_FILTER,
   KUBE_IPVS_OUT_FILTER,
   KUBE_LOAD_BALANCER,
@@ -30,10 +36,8 @@ import {
 import type { IpvsOptions } from './options.js'
 import type { SyncResult } from './sync.js'
 
-interface Tables {
-  readonly nat: RestoreTable
-  readonly filter: RestoreTable
-}
+/** The same two tables as iptables mode; only the emission order differs (nat first). */
+type Tables = RestorePayload
 
 interface SetJump {
   readonly key: SetKey
@@ -138,13 +142,9 @@ const SET_JUMPS: readonly SetJump[] = [
   },
 ]
 
-function emptyTable(): RestoreTable {
-  return { chains: [], rules: [], declared: new Set() }
-}
-
 /** Build both tables of the payload, in kube-proxy's emission order. */
 export function buildIpvsTables(r: SyncResult, o: IpvsOptions): Tables {
-  const t: Tables = { nat: emptyTable(), filter: emptyTable() }
+  const t: Tables = emptyPayload()
   for (const c of NAT_CHAINS) addChain(t.nat, c)
   for (const c of FILTER_CHAINS) addChain(t.filter, c)
   const has = (key: SetKey) => (r.entries.get(key)?.size ?? 0) > 0
@@ -194,7 +194,8 @@ export function buildIpvsTables(r: SyncResult, o: IpvsOptions): Tables {
         'ACCEPT',
       )
   writeFilterFixed(t, name, o)
-  writeMasquerade(t, o)
+  // KUBE-POSTROUTING and KUBE-MARK-MASQ, as in iptables mode (mark, XOR it away, masquerade).
+  writeMasqueradeRules(t, o)
   return t
 }
 
@@ -256,35 +257,7 @@ function writeExternalIPRules(
 }
 
 function writeFilterFixed(t: Tables, name: (key: SetKey) => string, o: IpvsOptions): void {
-  const m = o.mark
-  addRule(
-    t.filter,
-    KUBE_FORWARD,
-    '-m',
-    'comment',
-    '--comment',
-    quoted('kubernetes forwarding rules'),
-    '-m',
-    'mark',
-    '--mark',
-    `${m}/${m}`,
-    '-j',
-    'ACCEPT',
-  )
-  addRule(
-    t.filter,
-    KUBE_FORWARD,
-    '-m',
-    'comment',
-    '--comment',
-    quoted('kubernetes forwarding conntrack rule'),
-    '-m',
-    'conntrack',
-    '--ctstate',
-    'RELATED,ESTABLISHED',
-    '-j',
-    'ACCEPT',
-  )
+  writeForwardAcceptRules(t, o.mark)
   const hc = 'KUBE-HEALTH-CHECK-NODE-PORT'
   addRule(
     t.filter,
@@ -327,30 +300,6 @@ function writeFilterFixed(t: Tables, name: (key: SetKey) => string, o: IpvsOptio
     '-j',
     'REJECT',
   )
-}
-
-/** KUBE-POSTROUTING and KUBE-MARK-MASQ, as in iptables mode (mark, XOR it away, masquerade). */
-function writeMasquerade(t: Tables, o: IpvsOptions): void {
-  const m = o.mark
-  addRule(t.nat, KUBE_POSTROUTING, '-m', 'mark', '!', '--mark', `${m}/${m}`, '-j', 'RETURN')
-  addRule(t.nat, KUBE_POSTROUTING, '-j', 'MARK', '--xor-mark', m)
-  const masq = ['-m', 'comment', '--comment', quoted('kubernetes service traffic requiring SNAT')]
-  addRule(
-    t.nat,
-    KUBE_POSTROUTING,
-    masq,
-    '-j',
-    'MASQUERADE',
-    o.hasRandomFully ? ['--random-fully'] : [],
-  )
-  addRule(t.nat, KUBE_MARK_MASQ, '-j', 'MARK', '--or-mark', m)
-}
-
-function pushTable(out: string[], name: string, t: RestoreTable): void {
-  out.push(`*${name}`)
-  for (const c of t.chains) out.push(`:${c} - [0:0]`)
-  for (const r of t.rules) out.push(r.line)
-  out.push('COMMIT')
 }
 
 /** The payload as kube-proxy hands it to `iptables-restore --noflush --counters`. */

@@ -2,6 +2,7 @@
  * @module core/netfilter/engine/nft/testkit
  * Helpers for the nft engine tests: a node, packets, and a runtime from listing text.
  */
+import { synPacket } from '../../../conntrack/test-packets.js'
 import type { Packet } from '../../../model/packet.js'
 import { parseNftRuleset } from '../../nft/parse.js'
 import type { Ruleset } from '../../rule.js'
@@ -28,20 +29,7 @@ export function nftRuntime(listing: string, ruleset?: Ruleset, now = 0): Netfilt
 }
 
 export function tcp(src: string, dst: string, dport: number, extra: Partial<Packet> = {}): Packet {
-  return {
-    family: src.includes(':') ? 6 : 4,
-    src,
-    dst,
-    proto: 6,
-    sport: 40000,
-    dport,
-    tcpFlags: ['SYN'],
-    ttl: 64,
-    length: 60,
-    mark: 0,
-    inIface: 'cni0',
-    ...extra,
-  }
+  return synPacket(src, dst, dport, { inIface: 'cni0', ...extra })
 }
 
 export function udp(src: string, dst: string, dport: number, extra: Partial<Packet> = {}): Packet {
