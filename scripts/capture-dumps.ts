@@ -17,11 +17,11 @@ import { join } from 'node:path'
 import { assembleCluster } from '../src/core/cluster/index.js'
 import { labPlan } from '../src/core/cluster/testing/lab.js'
 import { collectScript } from '../src/core/dump/collect-script.js'
-import { DUMP_CASES } from '../src/core/dump/testing/fixtures.js'
 import { printIpsetSave } from '../src/core/ipset/index.js'
 import { loadCluster } from '../src/core/kube/load/index.js'
 import { printIptablesSave } from '../src/core/netfilter/iptables-save/index.js'
 import { printNftRuleset } from '../src/core/netfilter/nft/index.js'
+import { DUMP_CASES } from '../test/support/dump-fixtures.js'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const OUT = join(ROOT, 'src/core/dump/testdata')

@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { caseDumps } from '../../../test/support/dump-fixtures.js'
 import { type ClusterTraceReport, traceBetween } from '../app/cluster-trace.js'
 import { clusterFromDumps } from './cluster.js'
-import { caseDumps } from './testing/fixtures.js'
 import { dumpWorld } from './world.js'
 
 const ROOT = new URL('../../../', import.meta.url).pathname

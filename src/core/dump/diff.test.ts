@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { caseDumps, DUMP_CASES, dumpFiles, nodeDirs } from '../../../test/support/dump-fixtures.js'
 import { KpathError } from '../errors.js'
 import { diffDumps } from './diff.js'
 import { driftText, hasDrift } from './diff-text.js'
 import { parseDump } from './read.js'
-import { caseDumps, DUMP_CASES, dumpFiles, nodeDirs } from './testing/fixtures.js'
 
 const ROOT = new URL('../../../', import.meta.url).pathname
 const example = (file: string) => [{ file, text: readFileSync(join(ROOT, file), 'utf8') }]

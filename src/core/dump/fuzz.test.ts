@@ -5,11 +5,11 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { dumpFiles, nodeDirs } from '../../../test/support/dump-fixtures.js'
 import { isKpathError } from '../errors.js'
 import { applyTextMutation, textMutation } from '../testing/text-mutation.js'
 import { dumpNetns } from './netns.js'
 import { parseDump } from './read.js'
-import { dumpFiles, nodeDirs } from './testing/fixtures.js'
 
 const NOISE = [
   ...' \t",:/-.!#{}[]0123456789abcdefx',

@@ -5,13 +5,13 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { caseDumps, DUMP_CASES, dumpFiles, nodeDirs } from '../../../test/support/dump-fixtures.js'
 import { KpathError } from '../errors.js'
 import { DUMP_FILES } from './files.js'
 import { dumpNetns } from './netns.js'
 import { iptablesNftTables, splitIptablesNft } from './nft-split.js'
 import { printDumpFile } from './print.js'
 import { parseDump } from './read.js'
-import { caseDumps, DUMP_CASES, dumpFiles, nodeDirs } from './testing/fixtures.js'
 
 describe.each(DUMP_CASES)('$name dumps', ({ name }) => {
   for (const dir of nodeDirs(name)) {

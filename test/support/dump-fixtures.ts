@@ -1,13 +1,14 @@
 /**
- * @module core/dump/testing/fixtures
+ * @module test/support/dump-fixtures
  * Test support: the captured dumps under testdata/ (scripts/capture-dumps.ts), read as the CLI
- * reads a dump folder, and the example each was built from.
+ * reads a dump folder, and the example each was built from. It reads files, so it lives with
+ * the test support rather than in src/core, which stays free of Node I/O.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { type ParsedDump, parseDump } from '../read.js'
+import { type ParsedDump, parseDump } from '../../src/core/dump/read.js'
 
-export const TESTDATA = new URL('../testdata/', import.meta.url).pathname
+export const TESTDATA = new URL('../../src/core/dump/testdata/', import.meta.url).pathname
 
 /** The captured cases: fixture folder → the example it was built from. */
 export const DUMP_CASES = [
