@@ -7,18 +7,15 @@ import { bridgeLinkText, readBridgeLinkText } from '../brlink/text.js'
 import { printJsonListing } from '../json/print.js'
 import {
   checkFinalNewline,
-  jsonItems,
   lineLocator,
   numberedLines,
   type ParseOptions,
+  parseJsonListing,
   withFile,
 } from './common.js'
 
 export function parseBridgeLinkJson(text: string, options: ParseOptions = {}): IpBridgeLink[] {
-  return withFile(options, () => {
-    const { doc, items } = jsonItems(text, 'bridge -j link')
-    return items.map((item) => readBridgeLink(doc, item))
-  })
+  return parseJsonListing(text, options, 'bridge -j link', readBridgeLink)
 }
 
 export function printBridgeLinkJson(ports: readonly IpBridgeLink[], details = false): string {

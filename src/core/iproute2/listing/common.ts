@@ -68,3 +68,28 @@ export function checkFinalNewline(text: string): void {
     last,
   )
 }
+
+/** A `-j` listing read object by object (`read` gets the document for located errors). */
+export function parseJsonListing<T>(
+  text: string,
+  options: ParseOptions,
+  what: string,
+  read: (doc: JsonDoc, item: JsonObject) => T,
+): T[] {
+  return withFile(options, () => {
+    const { doc, items } = jsonItems(text, what)
+    return items.map((item) => read(doc, item))
+  })
+}
+
+/** A text listing with one record per line (neigh, rule, fdb): errors point at the line. */
+export function parseLineListing<T>(
+  text: string,
+  options: ParseOptions,
+  read: (at: Locator, line: NumberedLine) => T,
+): T[] {
+  return withFile(options, () => {
+    checkFinalNewline(text)
+    return numberedLines(text).map((line) => read(lineLocator(line), line))
+  })
+}

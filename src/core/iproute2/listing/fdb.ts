@@ -5,20 +5,10 @@
 import { type IpFdbEntry, readFdb, writeFdb } from '../fdb/record.js'
 import { fdbText, readFdbText } from '../fdb/text.js'
 import { printJsonListing } from '../json/print.js'
-import {
-  checkFinalNewline,
-  jsonItems,
-  lineLocator,
-  numberedLines,
-  type ParseOptions,
-  withFile,
-} from './common.js'
+import { type ParseOptions, parseJsonListing, parseLineListing } from './common.js'
 
 export function parseBridgeFdbJson(text: string, options: ParseOptions = {}): IpFdbEntry[] {
-  return withFile(options, () => {
-    const { doc, items } = jsonItems(text, 'bridge -j fdb')
-    return items.map((item) => readFdb(doc, item))
-  })
+  return parseJsonListing(text, options, 'bridge -j fdb', readFdb)
 }
 
 export function printBridgeFdbJson(entries: readonly IpFdbEntry[]): string {
@@ -26,10 +16,7 @@ export function printBridgeFdbJson(entries: readonly IpFdbEntry[]): string {
 }
 
 export function parseBridgeFdbText(text: string, options: ParseOptions = {}): IpFdbEntry[] {
-  return withFile(options, () => {
-    checkFinalNewline(text)
-    return numberedLines(text).map((line) => readFdb(lineLocator(line), readFdbText(line)))
-  })
+  return parseLineListing(text, options, (at, line) => readFdb(at, readFdbText(line)))
 }
 
 export function printBridgeFdbText(entries: readonly IpFdbEntry[]): string {

@@ -5,20 +5,10 @@
 import { printJsonListing } from '../json/print.js'
 import { type IpNeighbour, readNeighbour, writeNeighbour } from '../neigh/record.js'
 import { neighbourText, readNeighbourText } from '../neigh/text.js'
-import {
-  checkFinalNewline,
-  jsonItems,
-  lineLocator,
-  numberedLines,
-  type ParseOptions,
-  withFile,
-} from './common.js'
+import { type ParseOptions, parseJsonListing, parseLineListing } from './common.js'
 
 export function parseIpNeighJson(text: string, options: ParseOptions = {}): IpNeighbour[] {
-  return withFile(options, () => {
-    const { doc, items } = jsonItems(text, 'ip -j neigh')
-    return items.map((item) => readNeighbour(doc, item))
-  })
+  return parseJsonListing(text, options, 'ip -j neigh', readNeighbour)
 }
 
 export function printIpNeighJson(neighbours: readonly IpNeighbour[]): string {
@@ -26,12 +16,7 @@ export function printIpNeighJson(neighbours: readonly IpNeighbour[]): string {
 }
 
 export function parseIpNeighText(text: string, options: ParseOptions = {}): IpNeighbour[] {
-  return withFile(options, () => {
-    checkFinalNewline(text)
-    return numberedLines(text).map((line) =>
-      readNeighbour(lineLocator(line), readNeighbourText(line)),
-    )
-  })
+  return parseLineListing(text, options, (at, line) => readNeighbour(at, readNeighbourText(line)))
 }
 
 export function printIpNeighText(neighbours: readonly IpNeighbour[]): string {

@@ -10,10 +10,10 @@ import { routeText } from '../route/text.js'
 import { readRouteText } from '../route/text-parse.js'
 import {
   checkFinalNewline,
-  jsonItems,
   lineLocator,
   numberedLines,
   type ParseOptions,
+  parseJsonListing,
   withFile,
 } from './common.js'
 
@@ -23,10 +23,9 @@ export interface RouteParseOptions extends ParseOptions {
 }
 
 export function parseIpRouteJson(text: string, options: RouteParseOptions = {}): IpRoute[] {
-  return withFile(options, () => {
-    const { doc, items } = jsonItems(text, 'ip -j route')
-    return items.map((item) => readRoute(doc, item, options.family ?? 4))
-  })
+  return parseJsonListing(text, options, 'ip -j route', (doc, item) =>
+    readRoute(doc, item, options.family ?? 4),
+  )
 }
 
 export function printIpRouteJson(routes: readonly IpRoute[]): string {

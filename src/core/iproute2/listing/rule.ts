@@ -5,24 +5,16 @@
 import { printJsonListing } from '../json/print.js'
 import { type IpRule, readRule, writeRule } from '../rule/record.js'
 import { readRuleText, ruleText } from '../rule/text.js'
-import {
-  checkFinalNewline,
-  jsonItems,
-  lineLocator,
-  numberedLines,
-  type ParseOptions,
-  withFile,
-} from './common.js'
+import { type ParseOptions, parseJsonListing, parseLineListing } from './common.js'
 
 export interface RuleParseOptions extends ParseOptions {
   readonly family?: 4 | 6
 }
 
 export function parseIpRuleJson(text: string, options: RuleParseOptions = {}): IpRule[] {
-  return withFile(options, () => {
-    const { doc, items } = jsonItems(text, 'ip -j rule')
-    return items.map((item) => readRule(doc, item, options.family ?? 4))
-  })
+  return parseJsonListing(text, options, 'ip -j rule', (doc, item) =>
+    readRule(doc, item, options.family ?? 4),
+  )
 }
 
 export function printIpRuleJson(rules: readonly IpRule[]): string {
@@ -30,12 +22,9 @@ export function printIpRuleJson(rules: readonly IpRule[]): string {
 }
 
 export function parseIpRuleText(text: string, options: RuleParseOptions = {}): IpRule[] {
-  return withFile(options, () => {
-    checkFinalNewline(text)
-    return numberedLines(text).map((line) =>
-      readRule(lineLocator(line), readRuleText(line), options.family ?? 4),
-    )
-  })
+  return parseLineListing(text, options, (at, line) =>
+    readRule(at, readRuleText(line), options.family ?? 4),
+  )
 }
 
 export function printIpRuleText(rules: readonly IpRule[]): string {
