@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isKpathError } from '../errors.js'
+import { applyTextMutation, textMutation } from '../testing/text-mutation.js'
 import { parseConntrackList } from './list-parse.js'
 import { printConntrackList } from './list-print.js'
 
@@ -37,50 +38,7 @@ const ALPHABET = [
 ]
 
 /** One edit of a listing: the kinds of damage real captures suffer, and then some. */
-const mutation = fc.oneof(
-  fc.record({
-    kind: fc.constant('delete' as const),
-    at: fc.nat(),
-    len: fc.integer({ min: 1, max: 12 }),
-  }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.nat(),
-    text: fc.constantFrom(...ALPHABET),
-  }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.nat(),
-    text: fc.string({ maxLength: 6 }),
-  }),
-  fc.record({ kind: fc.constant('swap' as const), at: fc.nat(), other: fc.nat() }),
-  fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-)
-
-type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never
-
-function apply(text: string, m: Mutation): string {
-  const at = text.length === 0 ? 0 : m.at % text.length
-  switch (m.kind) {
-    case 'delete':
-      return text.slice(0, at) + text.slice(at + m.len)
-    case 'insert':
-      return text.slice(0, at) + m.text + text.slice(at)
-    case 'truncate':
-      return text.slice(0, at)
-    case 'swap':
-    case 'duplicate': {
-      const words = text.split(' ')
-      const i = m.at % words.length
-      const j = m.kind === 'swap' ? m.other % words.length : i
-      const copy = [...words]
-      if (m.kind === 'duplicate') copy.splice(i, 0, words[i] ?? '')
-      else [copy[i], copy[j]] = [words[j] ?? '', words[i] ?? '']
-      return copy.join(' ')
-    }
-  }
-}
+const mutation = textMutation(ALPHABET, 12, { randomText: 6 })
 
 describe('parseConntrackList on damaged listings', () => {
   it('either parses, stably, or fails with a located KPATH_PARSE error (2,500 cases)', () => {
@@ -91,7 +49,7 @@ describe('parseConntrackList on damaged listings', () => {
         fc.array(fc.constantFrom(...SOURCES), { minLength: 1, maxLength: 4 }),
         fc.array(mutation, { minLength: 1, maxLength: 4 }),
         (lines, edits) => {
-          const text = edits.reduce(apply, `${lines.join('\n')}\n`)
+          const text = edits.reduce(applyTextMutation, `${lines.join('\n')}\n`)
           let entries: ReturnType<typeof parseConntrackList>
           try {
             entries = parseConntrackList(text)

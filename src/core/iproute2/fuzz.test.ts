@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isKpathError } from '../errors.js'
+import { applyTextMutation, textMutation } from '../testing/text-mutation.js'
 import { ROUND_TRIPS } from './testkit.js'
 
 const dir = new URL('./testdata/', import.meta.url)
@@ -40,46 +41,7 @@ const ALPHABET = [
   '\\',
 ]
 
-const textEdit = fc.oneof(
-  fc.record({
-    kind: fc.constant('delete' as const),
-    at: fc.nat(),
-    len: fc.integer({ min: 1, max: 16 }),
-  }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.nat(),
-    text: fc.constantFrom(...ALPHABET),
-  }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.nat(),
-    text: fc.string({ maxLength: 6 }),
-  }),
-  fc.record({ kind: fc.constant('swap' as const), at: fc.nat(), other: fc.nat() }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-)
-
-type TextEdit = typeof textEdit extends fc.Arbitrary<infer T> ? T : never
-
-function applyText(text: string, m: TextEdit): string {
-  const at = text.length === 0 ? 0 : m.at % text.length
-  switch (m.kind) {
-    case 'delete':
-      return text.slice(0, at) + text.slice(at + m.len)
-    case 'insert':
-      return text.slice(0, at) + m.text + text.slice(at)
-    case 'truncate':
-      return text.slice(0, at)
-    case 'swap': {
-      const words = text.split(' ')
-      const i = m.at % words.length
-      const j = m.other % words.length
-      ;[words[i], words[j]] = [words[j] ?? '', words[i] ?? '']
-      return words.join(' ')
-    }
-  }
-}
+const textEdit = textMutation(ALPHABET, 16, { randomText: 6 })
 
 const anyJson = fc.jsonValue({ maxDepth: 2 })
 
@@ -128,7 +90,7 @@ describe('damaged listings fail only with KpathError', () => {
       fc.property(fc.nat(), fc.array(textEdit, { minLength: 1, maxLength: 4 }), (which, edits) => {
         const src = SOURCES[which % SOURCES.length]
         if (src === undefined) return
-        onlyKpathErrors(src.kind, edits.reduce(applyText, src.text))
+        onlyKpathErrors(src.kind, edits.reduce(applyTextMutation, src.text))
       }),
       { numRuns: 1500 },
     )

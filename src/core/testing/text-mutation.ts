@@ -13,11 +13,25 @@ export type TextMutation =
   | { kind: 'swap'; a: number; b: number }
   | { kind: 'cut'; at: number }
 
-/** An edit inserting words from `noise` and deleting at most `maxDelete` characters. */
+/**
+ * An edit inserting words from `noise` (and, with `randomText`, arbitrary strings up to that
+ * length) and deleting at most `maxDelete` characters.
+ */
 export function textMutation(
   noise: readonly string[],
   maxDelete: number,
+  options: { readonly randomText?: number } = {},
 ): fc.Arbitrary<TextMutation> {
+  const random =
+    options.randomText === undefined
+      ? []
+      : [
+          fc.record({
+            kind: fc.constant('ins' as const),
+            at: fc.nat(),
+            text: fc.string({ maxLength: options.randomText }),
+          }),
+        ]
   return fc.oneof(
     fc.record({
       kind: fc.constant('del' as const),
@@ -25,6 +39,7 @@ export function textMutation(
       len: fc.integer({ min: 1, max: maxDelete }),
     }),
     fc.record({ kind: fc.constant('ins' as const), at: fc.nat(), text: fc.constantFrom(...noise) }),
+    ...random,
     fc.record({ kind: fc.constant('dupline' as const), at: fc.nat() }),
     fc.record({ kind: fc.constant('swap' as const), a: fc.nat(), b: fc.nat() }),
     fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
