@@ -140,6 +140,22 @@ export function protocolName(n: number): string | undefined {
   return undefined
 }
 
+/** `getprotobyname`: an /etc/protocols official name or alias, case-sensitive. */
+export function protoByName(name: string): number | undefined {
+  return protoEntries.find((e) => e.names.includes(name))?.number
+}
+
+/** `getprotobynumber`: the first /etc/protocols entry with that number. */
+export function protoByNumber(num: number): string | undefined {
+  return protoEntries.find((e) => e.number === num)?.names[0]
+}
+
+/** libxtables' built-in names (`xtables_chain_protos`), then /etc/protocols; no number form. */
+export function protoByIptablesName(name: string): number | undefined {
+  for (const [n, num] of CHAIN_PROTOS) if (n === name) return num
+  return protoByName(name)
+}
+
 /**
  * `xtables_parse_protocol`: a number 0-255 (any base strtoul accepts), a libxtables name, or an
  * /etc/protocols name or alias (case-sensitive, as getprotobyname is).
