@@ -15,6 +15,7 @@
  * What makes a bridge network an underlay one is its IPAM subnet: it holds the nodes' own
  * addresses. {@link isUnderlayConfig} says so for the CNI selection.
  */
+
 import * as z from 'zod'
 import { type ConfigSource, validateConfig } from '../../cluster/config-source.js'
 import { broadcast4, contains4, hostAt, type Prefix4, parsePrefix4 } from '../../cluster/ipv4.js'
@@ -22,6 +23,7 @@ import { KpathError } from '../../errors.js'
 import { hinted } from '../../kube/load/fields.js'
 import type { Cluster } from '../../kube/model.js'
 import { parseIPv4 } from '../../net/ip.js'
+import { bridgeSchema as bridgePluginSchema } from '../bridge/config.js'
 import type { CniContext } from '../types.js'
 
 export type MacvlanMode = 'bridge' | 'private' | 'vepa' | 'passthru'
@@ -67,20 +69,8 @@ const ipamSchema = z.looseObject({
   routes: z.array(z.looseObject({ dst: z.string(), gw: z.string().optional() })).optional(),
 })
 
-const bridgeSchema = z.looseObject({
-  type: z.literal('bridge'),
-  name: z.string().optional(),
-  bridge: z
-    .string()
-    .max(15, hinted('is longer than 15 characters', 'Linux interface names have at most 15'))
-    .optional(),
-  isGateway: z.boolean().optional(),
-  isDefaultGateway: z.boolean().optional(),
-  ipMasq: z.boolean().optional(),
-  mtu: z.number().int().nonnegative().optional(),
-  hairpinMode: z.boolean().optional(),
-  ipam: ipamSchema,
-})
+/** The bridge plugin's own options (cni/bridge), with this network's host-local IPAM required. */
+const bridgeSchema = bridgePluginSchema.extend({ type: z.literal('bridge'), ipam: ipamSchema })
 
 const macvlanSchema = z.looseObject({
   type: z.literal('macvlan'),
