@@ -10,13 +10,6 @@ import { KpathError } from '../core/errors.js'
 
 export const PROTOS = ['tcp', 'udp', 'icmp'] as const
 
-export function portArg(v: string): number {
-  const n = Number(v)
-  if (!/^[0-9]+$/.test(v) || n < 1 || n > 65535)
-    throw new KpathError('KPATH_INVALID_ARGUMENT', `--port ${v} is not a port (1-65535)`)
-  return n
-}
-
 export function branchArg(v: string): number {
   if (!/^[1-9][0-9]*$/.test(v))
     throw new KpathError('KPATH_INVALID_ARGUMENT', `--branch ${v} is not a branch number (1, 2, …)`)

@@ -5,7 +5,8 @@
 import { Argument, Command, Option } from '@commander-js/extra-typings'
 import { readTextInput } from '../../adapters/node/files.js'
 import { SHOW_VIEWS, show } from '../../core/app/show.js'
-import { branchArg, conntrackAfter, PROTOS, portArg, traceFlags } from '../show-trace.js'
+import { portArg } from '../args.js'
+import { branchArg, conntrackAfter, PROTOS, traceFlags } from '../show-trace.js'
 
 const EXAMPLES = `
 Views: iptables (iptables-save), nft (nft list ruleset), routes (ip route show table all),

@@ -8,18 +8,12 @@ import { readTextInput } from '../../adapters/node/files.js'
 import { allDelivered, traceBetween } from '../../core/app/cluster-trace.js'
 import { dumpWorld, parseDump } from '../../core/dump/index.js'
 import { KpathError } from '../../core/errors.js'
+import { portArg } from '../args.js'
 import { EXIT_NOT_DELIVERED, EXIT_OK } from '../errors.js'
 import { progress } from '../progress.js'
 import { SEGMENT_HELP, segmentsOf } from '../segment-option.js'
 import { TRACE_FORMATS, writeTrace } from '../trace-output.js'
 import { collect, readWhatIf, WHATIF_HELP } from '../whatif-options.js'
-
-function portArg(v: string): number {
-  const n = Number(v)
-  if (!/^[0-9]+$/.test(v) || n < 1 || n > 65535)
-    throw new KpathError('KPATH_INVALID_ARGUMENT', `--port ${v} is not a port (1-65535)`)
-  return n
-}
 
 function seedArg(v: string): number {
   if (!/^[0-9]+$/.test(v))
